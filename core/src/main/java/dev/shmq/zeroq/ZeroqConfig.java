@@ -1,0 +1,126 @@
+package dev.shmq.zeroq;
+
+import dev.shmq.core.ShmSegment;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Options for a {@link ZeroqQueue} beyond name, capacity and element size. Mutable builder; the queue copies what it
+ * needs when it is made.
+ */
+public final class ZeroqConfig
+{
+    /** Busy spins before the default strategy starts to yield: covers a peer that is a few hundred ns behind. */
+    public static final long DEFAULT_MAX_SPINS = 1_000;
+
+    /** Yields before the default strategy starts to park. */
+    public static final long DEFAULT_MAX_YIELDS = 100;
+
+    /** First park of the default strategy. */
+    public static final long DEFAULT_MIN_PARK_NANOS = 1_000;
+
+    /**
+     * Longest park of the default strategy: bounds the wake-up delay of an idle waiter (zeroq itself sleeps 1 ms)
+     * while keeping an idle waiter's CPU use small.
+     */
+    public static final long DEFAULT_MAX_PARK_NANOS = 50_000;
+
+    /** How long {@link ZeroqQueue#open} waits for a creator in another process to finish writing the header. */
+    public static final long DEFAULT_OPEN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    private Supplier<IdleStrategy> idleStrategy = ZeroqConfig::defaultIdleStrategy;
+    private Boolean unlinkOnClose;
+    private Set<PosixFilePermission> permissions = ShmSegment.DEFAULT_PERMISSIONS;
+    private long openTimeoutNanos = DEFAULT_OPEN_TIMEOUT_NANOS;
+
+    /**
+     * @return spin, then yield, then park with exponential backoff from {@value #DEFAULT_MIN_PARK_NANOS} ns to
+     * {@value #DEFAULT_MAX_PARK_NANOS} ns.
+     */
+    public static IdleStrategy defaultIdleStrategy()
+    {
+        return new BackoffIdleStrategy(
+            DEFAULT_MAX_SPINS, DEFAULT_MAX_YIELDS, DEFAULT_MIN_PARK_NANOS, DEFAULT_MAX_PARK_NANOS);
+    }
+
+    /**
+     * How blocking calls wait. Idle strategies keep per-thread state, so the queue asks the supplier once per
+     * thread that blocks on it.
+     *
+     * @param idleStrategy makes one strategy per waiting thread, e.g. {@code BusySpinIdleStrategy::new}.
+     * @return this.
+     */
+    public ZeroqConfig idleStrategy(final Supplier<IdleStrategy> idleStrategy)
+    {
+        this.idleStrategy = Objects.requireNonNull(idleStrategy, "idleStrategy");
+        return this;
+    }
+
+    /**
+     * Whether {@link ZeroqQueue#close()} also unlinks the name. Defaults to true for the creator and false for an
+     * opener, as zeroq does.
+     *
+     * @param unlinkOnClose true to unlink on close.
+     * @return this.
+     */
+    public ZeroqConfig unlinkOnClose(final boolean unlinkOnClose)
+    {
+        this.unlinkOnClose = unlinkOnClose;
+        return this;
+    }
+
+    /**
+     * Permissions of a created object; default {@link ShmSegment#DEFAULT_PERMISSIONS} (0600, as zeroq).
+     *
+     * @param permissions the file permissions.
+     * @return this.
+     */
+    public ZeroqConfig permissions(final Set<PosixFilePermission> permissions)
+    {
+        this.permissions = Set.copyOf(permissions);
+        return this;
+    }
+
+    /**
+     * How long opening waits for another process's creation to complete.
+     *
+     * @param timeout the wait.
+     * @param unit    its unit.
+     * @return this.
+     */
+    public ZeroqConfig openTimeout(final long timeout, final TimeUnit unit)
+    {
+        if (timeout < 0)
+        {
+            throw new IllegalArgumentException("openTimeout=" + timeout + " (expected >= 0)");
+        }
+        this.openTimeoutNanos = unit.toNanos(timeout);
+        return this;
+    }
+
+    Supplier<IdleStrategy> idleStrategy()
+    {
+        return idleStrategy;
+    }
+
+    boolean resolveUnlinkOnClose(final boolean creator)
+    {
+        return null == unlinkOnClose ? creator : unlinkOnClose;
+    }
+
+    Set<PosixFilePermission> permissions()
+    {
+        return permissions;
+    }
+
+    long openTimeoutNanos()
+    {
+        return openTimeoutNanos;
+    }
+}

@@ -1,0 +1,1039 @@
+package dev.shmq.zeroq;
+
+import dev.shmq.core.ShmName;
+import dev.shmq.core.ShmSegment;
+import dev.shmq.layout.ZeroqDescriptor;
+import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import static dev.shmq.layout.ZeroqDescriptor.BUFFER_MASK_OFFSET;
+import static dev.shmq.layout.ZeroqDescriptor.CELL_LENGTH;
+import static dev.shmq.layout.ZeroqDescriptor.CELL_SEQUENCE_OFFSET;
+import static dev.shmq.layout.ZeroqDescriptor.DEQUEUE_POS_OFFSET;
+import static dev.shmq.layout.ZeroqDescriptor.ELEMENT_SIZE_OFFSET;
+import static dev.shmq.layout.ZeroqDescriptor.ENQUEUE_POS_OFFSET;
+import static dev.shmq.layout.ZeroqDescriptor.HEADER_LENGTH;
+
+/**
+ * A bounded, lossless MPMC FIFO speaking zeroq 0.1.0's wire protocol (Vyukov's bounded MPMC queue) over an Agrona
+ * {@link AtomicBuffer}: a shared-memory object that Rust, Python and C peers use at the same time, or process memory.
+ *
+ * <p>Every element is exactly {@link #elementSize()} bytes and is taken by exactly one consumer, in the order the
+ * producers' claims were made. The API comes in four flavours:
+ * <ul>
+ *   <li>non-blocking, allocation-free: {@link #offer(DirectBuffer, int, int)}, {@link #poll(MutableDirectBuffer,
+ *   int)} return {@code false} on full/empty;</li>
+ *   <li>zeroq-style: {@link #putNowait(byte[])}, {@link #getNowait()} throw {@link QueueFullException} /
+ *   {@link QueueEmptyException}; {@link #put(byte[], long, TimeUnit)}, {@link #get(long, TimeUnit)} wait up to a
+ *   timeout; {@link #put(byte[])}, {@link #take()} wait indefinitely and honour interrupts;</li>
+ *   <li>zero-copy: {@link #tryClaim()} / {@link #commit(long)} on the producer side, {@link #tryAcquire()} /
+ *   {@link #release(long)} on the consumer side, writing and reading in place at {@link #offset(long)};</li>
+ *   <li>batches: {@link #tryClaim(int, ZeroqRange)} and {@link #tryAcquire(int, ZeroqRange)} claim up to k cells
+ *   with one CAS on the shared position; peers that move one element at a time cannot tell.</li>
+ * </ul>
+ *
+ * <p>Thread safety: every method may be called from any number of threads and processes, except {@link #close()},
+ * which must run once no thread uses the queue.
+ *
+ * <p>Hazard of the protocol: a producer that dies between its claim and its commit leaves its cell uncommitted
+ * forever; consumers then see the queue as empty at that position ({@link #isStalled()} tells the two apart).
+ */
+public final class ZeroqQueue implements AutoCloseable
+{
+    /** Returned by {@link #tryClaim()} and {@link #tryAcquire()} when no position was claimed. */
+    public static final long NO_POSITION = -1;
+
+    private static final long OPEN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final int CONSISTENT_READ_ATTEMPTS = 16;
+
+    private final AtomicBuffer buffer;
+    private final ShmSegment segment;
+    private final int capacity;
+    private final long mask;
+    private final int elementSize;
+    private final int dataOffset;
+    private final boolean creator;
+    private final boolean unlinkOnClose;
+    private final ThreadLocal<IdleStrategy> idleStrategies;
+    private volatile boolean closed;
+
+    private ZeroqQueue(
+        final AtomicBuffer buffer,
+        final ShmSegment segment,
+        final int capacity,
+        final int elementSize,
+        final boolean creator,
+        final ZeroqConfig config)
+    {
+        this.buffer = buffer;
+        this.segment = segment;
+        this.capacity = capacity;
+        this.mask = capacity - 1;
+        this.elementSize = elementSize;
+        this.dataOffset = ZeroqDescriptor.dataOffset(capacity);
+        this.creator = creator;
+        this.unlinkOnClose = null != segment && config.resolveUnlinkOnClose(creator);
+        this.idleStrategies = ThreadLocal.withInitial(config.idleStrategy());
+    }
+
+    /**
+     * Creates a new shared-memory queue; fails if the name exists (zeroq's {@code create=True}).
+     *
+     * @param name        the shared-memory object name.
+     * @param capacity    the number of cells, a power of two of at least 2.
+     * @param elementSize bytes per element, at least 1.
+     * @return the queue; {@link #close()} unlinks the name.
+     * @throws IllegalArgumentException for a bad capacity, element size or name.
+     * @throws IllegalStateException    if the name exists or the object cannot be created.
+     */
+    public static ZeroqQueue create(final String name, final int capacity, final int elementSize)
+    {
+        return create(name, capacity, elementSize, new ZeroqConfig());
+    }
+
+    /**
+     * Creates a new shared-memory queue; fails if the name exists (zeroq's {@code create=True}).
+     *
+     * @param name        the shared-memory object name.
+     * @param capacity    the number of cells, a power of two of at least 2.
+     * @param elementSize bytes per element, at least 1.
+     * @param config      further options.
+     * @return the queue.
+     * @throws IllegalArgumentException for a bad capacity, element size or name.
+     * @throws IllegalStateException    if the name exists or the object cannot be created.
+     */
+    public static ZeroqQueue create(
+        final String name, final int capacity, final int elementSize, final ZeroqConfig config)
+    {
+        final int length = ZeroqDescriptor.totalLength(capacity, elementSize);
+        final ShmSegment segment = ShmSegment.create(ShmName.of(name), length, config.permissions());
+        try
+        {
+            initialise(segment.buffer(), capacity, elementSize);
+            return new ZeroqQueue(segment.buffer(), segment, capacity, elementSize, true, config);
+        }
+        catch (final RuntimeException ex)
+        {
+            segment.close();
+            segment.unlink();
+            throw ex;
+        }
+    }
+
+    /**
+     * Attaches to an existing queue (zeroq's {@code create=False}), reading element size and capacity from its
+     * header after validating them against the object's length.
+     *
+     * @param name the shared-memory object name.
+     * @return the queue; {@link #close()} does not unlink.
+     * @throws IllegalStateException if the object is missing, or its header is not a zeroq header it can hold.
+     */
+    public static ZeroqQueue open(final String name)
+    {
+        return open(name, new ZeroqConfig());
+    }
+
+    /**
+     * Attaches to an existing queue, reading element size and capacity from its header after validating them
+     * against the object's length. Nothing is written to the segment by opening.
+     *
+     * @param name   the shared-memory object name.
+     * @param config further options.
+     * @return the queue.
+     * @throws IllegalStateException if the object is missing, or its header is not a zeroq header it can hold.
+     */
+    public static ZeroqQueue open(final String name, final ZeroqConfig config)
+    {
+        final long deadline = System.nanoTime() + config.openTimeoutNanos();
+        final ShmSegment segment = ShmSegment.open(ShmName.of(name), HEADER_LENGTH, config.openTimeoutNanos());
+        try
+        {
+            final AtomicBuffer buffer = segment.buffer();
+            // acquire: the creator writes element_size last with release, so a non-zero value means the rest of
+            // the header and every cell are initialised.
+            long elementSize = buffer.getLongAcquire(ELEMENT_SIZE_OFFSET);
+            while (0 == elementSize && System.nanoTime() - deadline < 0)
+            {
+                LockSupport.parkNanos(OPEN_POLL_NANOS);
+                elementSize = buffer.getLongAcquire(ELEMENT_SIZE_OFFSET);
+            }
+            final long bufferMask = buffer.getLong(BUFFER_MASK_OFFSET);
+            final int capacity = ZeroqDescriptor.checkHeader(elementSize, bufferMask, segment.length());
+            checkPositions(buffer, capacity, segment.name().name());
+            return new ZeroqQueue(buffer, segment, capacity, (int)elementSize, false, config);
+        }
+        catch (final RuntimeException ex)
+        {
+            segment.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * Creates an in-process queue over 64-byte-aligned process memory, for threads of one JVM.
+     *
+     * @param capacity    the number of cells, a power of two of at least 2.
+     * @param elementSize bytes per element, at least 1.
+     * @return the queue.
+     */
+    public static ZeroqQueue local(final int capacity, final int elementSize)
+    {
+        return local(capacity, elementSize, new ZeroqConfig());
+    }
+
+    /**
+     * Creates an in-process queue over 64-byte-aligned process memory, for threads of one JVM.
+     *
+     * @param capacity    the number of cells, a power of two of at least 2.
+     * @param elementSize bytes per element, at least 1.
+     * @param config      further options (permissions and unlinking do not apply).
+     * @return the queue.
+     */
+    public static ZeroqQueue local(final int capacity, final int elementSize, final ZeroqConfig config)
+    {
+        final int length = ZeroqDescriptor.totalLength(capacity, elementSize);
+        final AtomicBuffer buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(length, Long.BYTES * 8));
+        initialise(buffer, capacity, elementSize);
+        return new ZeroqQueue(buffer, null, capacity, elementSize, true, config);
+    }
+
+    private static void initialise(final AtomicBuffer buffer, final int capacity, final int elementSize)
+    {
+        for (int i = 0; i < capacity; i++)
+        {
+            buffer.putLong(ZeroqDescriptor.cellOffset(i), i);
+        }
+        buffer.putLong(ENQUEUE_POS_OFFSET, 0);
+        buffer.putLong(DEQUEUE_POS_OFFSET, 0);
+        buffer.putLong(BUFFER_MASK_OFFSET, capacity - 1);
+        // release, last: an opener that reads a non-zero element_size with acquire sees a complete header and cells.
+        buffer.putLongRelease(ELEMENT_SIZE_OFFSET, elementSize);
+    }
+
+    private static void checkPositions(final AtomicBuffer buffer, final int capacity, final String name)
+    {
+        // Only a stable snapshot proves anything: re-read enqueue_pos until it did not move around dequeue_pos.
+        for (int i = 0; i < CONSISTENT_READ_ATTEMPTS; i++)
+        {
+            final long enqueue = buffer.getLongVolatile(ENQUEUE_POS_OFFSET);
+            final long dequeue = buffer.getLongVolatile(DEQUEUE_POS_OFFSET);
+            if (enqueue == buffer.getLongVolatile(ENQUEUE_POS_OFFSET))
+            {
+                final long used = enqueue - dequeue;
+                if (used < 0 || used > capacity)
+                {
+                    throw new IllegalStateException("zeroq segment " + name + " enqueue_pos=" +
+                        Long.toUnsignedString(enqueue) + ", dequeue_pos=" + Long.toUnsignedString(dequeue) +
+                        " (expected 0 <= enqueue_pos - dequeue_pos <= capacity=" + capacity + ")");
+                }
+                return;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Non-blocking, allocation-free
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Copies one element into the queue if a cell is free.
+     *
+     * @param src    the element's bytes.
+     * @param offset their offset in {@code src}.
+     * @param length their length, which must equal {@link #elementSize()}.
+     * @return true if enqueued, false if the queue is full.
+     * @throws IllegalArgumentException if {@code length != elementSize()}.
+     */
+    public boolean offer(final DirectBuffer src, final int offset, final int length)
+    {
+        checkLength(length);
+        final long position = tryClaim();
+        if (NO_POSITION == position)
+        {
+            return false;
+        }
+        buffer.putBytes(offset(position), src, offset, length);
+        commit(position);
+        return true;
+    }
+
+    /**
+     * Copies one element into the queue if a cell is free.
+     *
+     * @param item the element, exactly {@link #elementSize()} bytes.
+     * @return true if enqueued, false if the queue is full.
+     * @throws IllegalArgumentException if {@code item.length != elementSize()}.
+     */
+    public boolean offer(final byte[] item)
+    {
+        checkLength(item.length);
+        final long position = tryClaim();
+        if (NO_POSITION == position)
+        {
+            return false;
+        }
+        buffer.putBytes(offset(position), item);
+        commit(position);
+        return true;
+    }
+
+    /**
+     * Takes one element if one is ready, copying it out.
+     *
+     * @param dst    where to copy its {@link #elementSize()} bytes.
+     * @param offset the offset in {@code dst}.
+     * @return true if an element was taken, false if none is ready.
+     */
+    public boolean poll(final MutableDirectBuffer dst, final int offset)
+    {
+        final long position = tryAcquire();
+        if (NO_POSITION == position)
+        {
+            return false;
+        }
+        dst.putBytes(offset, buffer, offset(position), elementSize);
+        release(position);
+        return true;
+    }
+
+    /**
+     * Takes one element if one is ready.
+     *
+     * @return a new array with the element, or null if none is ready.
+     */
+    public byte[] poll()
+    {
+        final long position = tryAcquire();
+        if (NO_POSITION == position)
+        {
+            return null;
+        }
+        final byte[] item = new byte[elementSize];
+        buffer.getBytes(offset(position), item);
+        release(position);
+        return item;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // zeroq-style: exceptions, timeouts
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Puts an element without waiting (zeroq's {@code put_nowait}).
+     *
+     * @param item the element, exactly {@link #elementSize()} bytes.
+     * @throws QueueFullException       if every cell is in use.
+     * @throws IllegalArgumentException if {@code item.length != elementSize()}.
+     */
+    public void putNowait(final byte[] item)
+    {
+        if (!offer(item))
+        {
+            throw new QueueFullException("queue full: capacity=" + capacity);
+        }
+    }
+
+    /**
+     * Gets an element without waiting (zeroq's {@code get_nowait}).
+     *
+     * @return the element.
+     * @throws QueueEmptyException if none is ready.
+     */
+    public byte[] getNowait()
+    {
+        final byte[] item = poll();
+        if (null == item)
+        {
+            throw new QueueEmptyException("queue empty");
+        }
+        return item;
+    }
+
+    /**
+     * Puts an element, waiting as long as it takes for a free cell.
+     *
+     * @param item the element, exactly {@link #elementSize()} bytes.
+     * @throws InterruptedException     if interrupted while waiting.
+     * @throws IllegalArgumentException if {@code item.length != elementSize()}.
+     */
+    public void put(final byte[] item) throws InterruptedException
+    {
+        put(new UnsafeBuffer(item), 0, item.length);
+    }
+
+    /**
+     * Puts an element, waiting as long as it takes for a free cell.
+     *
+     * @param src    the element's bytes.
+     * @param offset their offset in {@code src}.
+     * @param length their length, which must equal {@link #elementSize()}.
+     * @throws InterruptedException     if interrupted while waiting.
+     * @throws IllegalArgumentException if {@code length != elementSize()}.
+     */
+    public void put(final DirectBuffer src, final int offset, final int length) throws InterruptedException
+    {
+        offer(src, offset, length, Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Puts an element, waiting up to a timeout for a free cell (zeroq's {@code put(item, timeout)}).
+     *
+     * @param item    the element, exactly {@link #elementSize()} bytes.
+     * @param timeout how long to wait.
+     * @param unit    the unit of {@code timeout}.
+     * @throws QueueFullException       if no cell became free in time.
+     * @throws InterruptedException     if interrupted while waiting.
+     * @throws IllegalArgumentException if {@code item.length != elementSize()}.
+     */
+    public void put(final byte[] item, final long timeout, final TimeUnit unit) throws InterruptedException
+    {
+        if (!offer(new UnsafeBuffer(item), 0, item.length, timeout, unit))
+        {
+            throw new QueueFullException("queue full after waiting " + timeout + " " + unit + ": capacity=" + capacity);
+        }
+    }
+
+    /**
+     * Offers an element, waiting up to a timeout for a free cell ({@code BlockingQueue.offer} style).
+     *
+     * @param src     the element's bytes.
+     * @param offset  their offset in {@code src}.
+     * @param length  their length, which must equal {@link #elementSize()}.
+     * @param timeout how long to wait; {@code Long.MAX_VALUE} nanoseconds or more waits indefinitely.
+     * @param unit    the unit of {@code timeout}.
+     * @return true if enqueued, false if the timeout passed.
+     * @throws InterruptedException     if interrupted while waiting.
+     * @throws IllegalArgumentException if {@code length != elementSize()}.
+     */
+    public boolean offer(
+        final DirectBuffer src, final int offset, final int length, final long timeout, final TimeUnit unit)
+        throws InterruptedException
+    {
+        if (offer(src, offset, length))
+        {
+            return true;
+        }
+        final long timeoutNanos = unit.toNanos(timeout);
+        final long start = System.nanoTime();
+        final IdleStrategy idle = idleStrategy();
+        while (true)
+        {
+            idle.idle();
+            checkWaitable();
+            if (offer(src, offset, length))
+            {
+                return true;
+            }
+            if (System.nanoTime() - start >= timeoutNanos)
+            {
+                return false;
+            }
+        }
+    }
+
+    /**
+     * Takes an element, waiting as long as it takes for one to be ready.
+     *
+     * @return a new array with the element.
+     * @throws InterruptedException if interrupted while waiting.
+     */
+    public byte[] take() throws InterruptedException
+    {
+        final long position = acquire(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+        final byte[] item = new byte[elementSize];
+        buffer.getBytes(offset(position), item);
+        release(position);
+        return item;
+    }
+
+    /**
+     * Takes an element into a buffer, waiting as long as it takes for one to be ready.
+     *
+     * @param dst    where to copy its {@link #elementSize()} bytes.
+     * @param offset the offset in {@code dst}.
+     * @throws InterruptedException if interrupted while waiting.
+     */
+    public void take(final MutableDirectBuffer dst, final int offset) throws InterruptedException
+    {
+        poll(dst, offset, Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Gets an element, waiting up to a timeout (zeroq's {@code get(timeout)}).
+     *
+     * @param timeout how long to wait.
+     * @param unit    the unit of {@code timeout}.
+     * @return a new array with the element.
+     * @throws QueueEmptyException  if no element became ready in time.
+     * @throws InterruptedException if interrupted while waiting.
+     */
+    public byte[] get(final long timeout, final TimeUnit unit) throws InterruptedException
+    {
+        final long position = acquire(timeout, unit);
+        if (NO_POSITION == position)
+        {
+            throw new QueueEmptyException("queue empty after waiting " + timeout + " " + unit);
+        }
+        final byte[] item = new byte[elementSize];
+        buffer.getBytes(offset(position), item);
+        release(position);
+        return item;
+    }
+
+    /**
+     * Takes an element into a buffer, waiting up to a timeout ({@code BlockingQueue.poll} style).
+     *
+     * @param dst     where to copy its {@link #elementSize()} bytes.
+     * @param offset  the offset in {@code dst}.
+     * @param timeout how long to wait; {@code Long.MAX_VALUE} nanoseconds or more waits indefinitely.
+     * @param unit    the unit of {@code timeout}.
+     * @return true if an element was taken, false if the timeout passed.
+     * @throws InterruptedException if interrupted while waiting.
+     */
+    public boolean poll(final MutableDirectBuffer dst, final int offset, final long timeout, final TimeUnit unit)
+        throws InterruptedException
+    {
+        final long position = acquire(timeout, unit);
+        if (NO_POSITION == position)
+        {
+            return false;
+        }
+        dst.putBytes(offset, buffer, offset(position), elementSize);
+        release(position);
+        return true;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Zero-copy
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Claims the next free cell for writing in place. Write {@link #elementSize()} bytes at
+     * {@link #offset(long) offset(position)} in {@link #buffer()}, then {@link #commit(long)}; until then every
+     * consumer waits at this position, so commit promptly and always.
+     *
+     * @return the claimed position, or {@link #NO_POSITION} if the queue is full.
+     */
+    public long tryClaim()
+    {
+        final AtomicBuffer buffer = this.buffer;
+        final long mask = this.mask;
+        // relaxed: only a starting guess; the CAS below decides.
+        long position = buffer.getLongOpaque(ENQUEUE_POS_OFFSET);
+        while (true)
+        {
+            // acquire: pairs with the consumer's release of this cell, so its copy-out of the previous lap's element
+            // is complete before we overwrite it.
+            final long sequence = buffer.getLongAcquire(cellOffset(position & mask));
+            final long difference = sequence - position;
+            if (0 == difference)
+            {
+                // CAS is a full fence: claims the position among all producers of every process.
+                final long witness = buffer.compareAndExchangeLong(ENQUEUE_POS_OFFSET, position, position + 1);
+                if (witness == position)
+                {
+                    return position;
+                }
+                position = witness;
+            }
+            else if (difference < 0)
+            {
+                return NO_POSITION;
+            }
+            else
+            {
+                position = reloadPosition(ENQUEUE_POS_OFFSET, position, sequence);
+            }
+        }
+    }
+
+    /**
+     * Publishes the element written at a position from {@link #tryClaim()} to consumers.
+     *
+     * @param position the claimed position.
+     */
+    public void commit(final long position)
+    {
+        // release: the element's bytes become visible before the sequence that tells a consumer to read them.
+        buffer.putLongRelease(cellOffset(position & mask), position + 1);
+    }
+
+    /**
+     * Claims the next ready element for reading in place at {@link #offset(long) offset(position)} in
+     * {@link #buffer()}; then {@link #release(long)} it.
+     *
+     * @return the claimed position, or {@link #NO_POSITION} if no element is ready.
+     */
+    public long tryAcquire()
+    {
+        final AtomicBuffer buffer = this.buffer;
+        final long mask = this.mask;
+        // relaxed: only a starting guess; the CAS below decides.
+        long position = buffer.getLongOpaque(DEQUEUE_POS_OFFSET);
+        while (true)
+        {
+            // acquire: pairs with the producer's release in commit, so the element's bytes are visible.
+            final long sequence = buffer.getLongAcquire(cellOffset(position & mask));
+            final long difference = sequence - (position + 1);
+            if (0 == difference)
+            {
+                final long witness = buffer.compareAndExchangeLong(DEQUEUE_POS_OFFSET, position, position + 1);
+                if (witness == position)
+                {
+                    return position;
+                }
+                position = witness;
+            }
+            else if (difference < 0)
+            {
+                return NO_POSITION;
+            }
+            else
+            {
+                position = reloadPosition(DEQUEUE_POS_OFFSET, position, sequence);
+            }
+        }
+    }
+
+    /**
+     * Claims the next ready element, waiting up to a timeout.
+     *
+     * @param timeout how long to wait; {@code Long.MAX_VALUE} nanoseconds or more waits indefinitely.
+     * @param unit    the unit of {@code timeout}.
+     * @return the claimed position, or {@link #NO_POSITION} if the timeout passed.
+     * @throws InterruptedException if interrupted while waiting.
+     */
+    public long acquire(final long timeout, final TimeUnit unit) throws InterruptedException
+    {
+        long position = tryAcquire();
+        if (NO_POSITION != position)
+        {
+            return position;
+        }
+        final long timeoutNanos = unit.toNanos(timeout);
+        final long start = System.nanoTime();
+        final IdleStrategy idle = idleStrategy();
+        while (true)
+        {
+            idle.idle();
+            checkWaitable();
+            position = tryAcquire();
+            if (NO_POSITION != position || System.nanoTime() - start >= timeoutNanos)
+            {
+                return position;
+            }
+        }
+    }
+
+    /**
+     * Claims the next free cell, waiting up to a timeout.
+     *
+     * @param timeout how long to wait; {@code Long.MAX_VALUE} nanoseconds or more waits indefinitely.
+     * @param unit    the unit of {@code timeout}.
+     * @return the claimed position, or {@link #NO_POSITION} if the timeout passed.
+     * @throws InterruptedException if interrupted while waiting.
+     */
+    public long claim(final long timeout, final TimeUnit unit) throws InterruptedException
+    {
+        long position = tryClaim();
+        if (NO_POSITION != position)
+        {
+            return position;
+        }
+        final long timeoutNanos = unit.toNanos(timeout);
+        final long start = System.nanoTime();
+        final IdleStrategy idle = idleStrategy();
+        while (true)
+        {
+            idle.idle();
+            checkWaitable();
+            position = tryClaim();
+            if (NO_POSITION != position || System.nanoTime() - start >= timeoutNanos)
+            {
+                return position;
+            }
+        }
+    }
+
+    /**
+     * Frees the cell of an element read in place, for producers to reuse.
+     *
+     * @param position the position from {@link #tryAcquire()}.
+     */
+    public void release(final long position)
+    {
+        // release: our reads of the element complete before a producer can see the cell as free and overwrite it.
+        buffer.putLongRelease(cellOffset(position & mask), position + mask + 1);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Batches
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Claims up to {@code limit} consecutive free cells with one CAS on {@code enqueue_pos}. Write each in place,
+     * then {@link #commit(ZeroqRange)}.
+     *
+     * @param limit the most cells to claim, at least 1.
+     * @param range receives the first position and the count.
+     * @return the number of cells claimed; 0 if the queue is full.
+     */
+    public int tryClaim(final int limit, final ZeroqRange range)
+    {
+        checkLimit(limit);
+        final AtomicBuffer buffer = this.buffer;
+        final long mask = this.mask;
+        final int most = Math.min(limit, capacity);
+        // relaxed: only a starting guess; the CAS below decides.
+        long position = buffer.getLongOpaque(ENQUEUE_POS_OFFSET);
+        while (true)
+        {
+            int count = 0;
+            long sequence = 0;
+            while (count < most)
+            {
+                // acquire: as in tryClaim(), for every cell of the run. A cell seen free stays free until a
+                // producer claims its position, which the CAS below rules out.
+                sequence = buffer.getLongAcquire(cellOffset((position + count) & mask));
+                if (sequence != position + count)
+                {
+                    break;
+                }
+                count++;
+            }
+            if (0 == count)
+            {
+                if (sequence - position < 0)
+                {
+                    range.set(position, 0);
+                    return 0;
+                }
+                position = reloadPosition(ENQUEUE_POS_OFFSET, position, sequence);
+                continue;
+            }
+            final long witness = buffer.compareAndExchangeLong(ENQUEUE_POS_OFFSET, position, position + count);
+            if (witness == position)
+            {
+                range.set(position, count);
+                return count;
+            }
+            position = witness;
+        }
+    }
+
+    /**
+     * Publishes every element of a run from {@link #tryClaim(int, ZeroqRange)}, in order.
+     *
+     * @param range the claimed run.
+     */
+    public void commit(final ZeroqRange range)
+    {
+        final long first = range.position();
+        for (int i = 0, count = range.count(); i < count; i++)
+        {
+            commit(first + i);
+        }
+    }
+
+    /**
+     * Claims up to {@code limit} consecutive ready elements with one CAS on {@code dequeue_pos}. Read each in
+     * place, then {@link #release(ZeroqRange)}.
+     *
+     * @param limit the most elements to claim, at least 1.
+     * @param range receives the first position and the count.
+     * @return the number of elements claimed; 0 if none is ready.
+     */
+    public int tryAcquire(final int limit, final ZeroqRange range)
+    {
+        checkLimit(limit);
+        final AtomicBuffer buffer = this.buffer;
+        final long mask = this.mask;
+        final int most = Math.min(limit, capacity);
+        // relaxed: only a starting guess; the CAS below decides.
+        long position = buffer.getLongOpaque(DEQUEUE_POS_OFFSET);
+        while (true)
+        {
+            int count = 0;
+            long sequence = 0;
+            while (count < most)
+            {
+                // acquire: pairs with each producer's release in commit.
+                sequence = buffer.getLongAcquire(cellOffset((position + count) & mask));
+                if (sequence != position + count + 1)
+                {
+                    break;
+                }
+                count++;
+            }
+            if (0 == count)
+            {
+                if (sequence - (position + 1) < 0)
+                {
+                    range.set(position, 0);
+                    return 0;
+                }
+                position = reloadPosition(DEQUEUE_POS_OFFSET, position, sequence);
+                continue;
+            }
+            final long witness = buffer.compareAndExchangeLong(DEQUEUE_POS_OFFSET, position, position + count);
+            if (witness == position)
+            {
+                range.set(position, count);
+                return count;
+            }
+            position = witness;
+        }
+    }
+
+    /**
+     * Frees every cell of a run from {@link #tryAcquire(int, ZeroqRange)}.
+     *
+     * @param range the claimed run.
+     */
+    public void release(final ZeroqRange range)
+    {
+        final long first = range.position();
+        for (int i = 0, count = range.count(); i < count; i++)
+        {
+            release(first + i);
+        }
+    }
+
+    /**
+     * Copies up to {@code count} consecutive elements from {@code src} into the queue, claiming them with one CAS.
+     *
+     * @param src    the elements, back to back, {@link #elementSize()} bytes each.
+     * @param offset the offset of the first in {@code src}.
+     * @param count  how many to offer, at least 1.
+     * @param range  a reusable holder for the claim.
+     * @return how many were enqueued (the first ones); 0 if the queue is full.
+     */
+    public int offerBatch(final DirectBuffer src, final int offset, final int count, final ZeroqRange range)
+    {
+        final int claimed = tryClaim(count, range);
+        final long first = range.position();
+        final int elementSize = this.elementSize;
+        for (int i = 0; i < claimed; i++)
+        {
+            buffer.putBytes(offset(first + i), src, offset + i * elementSize, elementSize);
+        }
+        commit(range);
+        return claimed;
+    }
+
+    /**
+     * Takes up to {@code limit} ready elements with one CAS and hands each to {@code handler} in place.
+     *
+     * @param handler receives each element during the call.
+     * @param limit   the most elements to take, at least 1.
+     * @param range   a reusable holder for the claim.
+     * @return how many were taken; 0 if none was ready.
+     */
+    public int drain(final ZeroqElementHandler handler, final int limit, final ZeroqRange range)
+    {
+        final int claimed = tryAcquire(limit, range);
+        final long first = range.position();
+        try
+        {
+            for (int i = 0; i < claimed; i++)
+            {
+                handler.onElement(buffer, offset(first + i), elementSize);
+            }
+        }
+        finally
+        {
+            release(range);
+        }
+        return claimed;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // State
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /**
+     * @param position a claimed position.
+     * @return the offset in {@link #buffer()} of that position's element.
+     */
+    public int offset(final long position)
+    {
+        return dataOffset + (int)(position & mask) * elementSize;
+    }
+
+    /** @return the memory of the queue; elements live at {@link #offset(long)}. */
+    public AtomicBuffer buffer()
+    {
+        return buffer;
+    }
+
+    /**
+     * @return {@code enqueue_pos - dequeue_pos}, clamped to {@code [0, capacity]}: exact when nothing moves,
+     * a snapshot otherwise (zeroq's {@code len}).
+     */
+    public int size()
+    {
+        final long dequeue = buffer.getLongVolatile(DEQUEUE_POS_OFFSET);
+        final long enqueue = buffer.getLongVolatile(ENQUEUE_POS_OFFSET);
+        return (int)Math.max(0, Math.min(capacity, enqueue - dequeue));
+    }
+
+    /** @return true when {@link #size()} is 0. */
+    public boolean isEmpty()
+    {
+        return 0 == size();
+    }
+
+    /** @return true when {@link #size()} is the capacity. */
+    public boolean isFull()
+    {
+        return capacity == size();
+    }
+
+    /**
+     * Tells a stalled queue from an empty one: true when the next element to read was claimed by a producer
+     * (enqueue_pos is past it) but never committed. That is normal for the few nanoseconds a producer needs to copy
+     * its element; a stall that persists means the producer died between claim and commit.
+     *
+     * @return true if consumers are waiting on an uncommitted cell.
+     */
+    public boolean isStalled()
+    {
+        final long dequeue = buffer.getLongVolatile(DEQUEUE_POS_OFFSET);
+        final long sequence = buffer.getLongAcquire(cellOffset(dequeue & mask));
+        final long enqueue = buffer.getLongVolatile(ENQUEUE_POS_OFFSET);
+        return sequence == dequeue && enqueue - dequeue > 0;
+    }
+
+    /** @return the number of cells. */
+    public int capacity()
+    {
+        return capacity;
+    }
+
+    /** @return bytes per element. */
+    public int elementSize()
+    {
+        return elementSize;
+    }
+
+    /** @return true if this process created the queue. */
+    public boolean isCreator()
+    {
+        return creator;
+    }
+
+    /** @return the shared-memory object name, or null for an in-process queue. */
+    public String name()
+    {
+        return null == segment ? null : segment.name().name();
+    }
+
+    /**
+     * Removes the name; processes that have the queue open keep using it.
+     *
+     * @return true if this call removed it.
+     */
+    public boolean unlink()
+    {
+        return null != segment && segment.unlink();
+    }
+
+    /**
+     * Unmaps the queue, and unlinks the name if this process created it (or as configured). Idempotent. Call it
+     * once no thread uses the queue.
+     */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        if (null != segment)
+        {
+            if (unlinkOnClose)
+            {
+                segment.unlink();
+            }
+            segment.close();
+        }
+    }
+
+    /** @return true once {@link #close()} has run. */
+    public boolean isClosed()
+    {
+        return closed;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "ZeroqQueue{name=" + name() + ", capacity=" + capacity + ", elementSize=" + elementSize +
+            ", creator=" + creator + ", closed=" + closed + '}';
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+
+    private static int cellOffset(final long cell)
+    {
+        return HEADER_LENGTH + (int)cell * CELL_LENGTH + CELL_SEQUENCE_OFFSET;
+    }
+
+    private long reloadPosition(final int positionOffset, final long position, final long sequence)
+    {
+        // relaxed: the cell was already taken by another thread, whose CAS moved the position on before it
+        // stored this sequence (our acquire read of it orders this load after that CAS).
+        final long reloaded = buffer.getLongOpaque(positionOffset);
+        if (reloaded == position)
+        {
+            throw new IllegalStateException("zeroq segment " + name() + " corrupt: cell " + (position & mask) +
+                " sequence=" + Long.toUnsignedString(sequence) + " is ahead of its position=" +
+                Long.toUnsignedString(position) + " (expected at most position + 1)");
+        }
+        return reloaded;
+    }
+
+    private IdleStrategy idleStrategy()
+    {
+        final IdleStrategy idle = idleStrategies.get();
+        idle.reset();
+        return idle;
+    }
+
+    private void checkWaitable() throws InterruptedException
+    {
+        if (Thread.interrupted())
+        {
+            throw new InterruptedException();
+        }
+        if (closed)
+        {
+            throw new IllegalStateException("queue closed while waiting: " + this);
+        }
+    }
+
+    private void checkLength(final int length)
+    {
+        if (length != elementSize)
+        {
+            throw new IllegalArgumentException(
+                "item length=" + length + " (expected elementSize=" + elementSize + ")");
+        }
+    }
+
+    private static void checkLimit(final int limit)
+    {
+        if (limit < 1)
+        {
+            throw new IllegalArgumentException("limit=" + limit + " (expected at least 1)");
+        }
+    }
+}
