@@ -155,7 +155,7 @@ public final class SlickQueueDescriptor
     }
 
     /**
-     * @param capacity a capacity already checked by {@link #checkCapacity(int)}.
+     * @param capacity a capacity already checked by {@link #checkCapacity(long)}.
      * @return the offset of element 0 of the data array.
      */
     public static int dataOffset(final int capacity)
