@@ -1,0 +1,222 @@
+// zeroq 0.1.0 peer written from PROTOCOLS.md section 2 (Vyukov bounded MPMC over shared memory).
+// A real native process for shmq's interop tests: it shares no code with the Java side, only the struct
+// definitions in shmq/zeroq_layout.h, which the layout tests check against the Java declarations.
+//
+// Usage:
+//   zeroq_peer create NAME CAPACITY ELEMENT_SIZE      create the object (O_EXCL, 0600), print READY, then
+//                                                    wait for a line on stdin and unlink it
+//   zeroq_peer put NAME PRODUCER_ID COUNT             put COUNT checked elements (retry while Full)
+//   zeroq_peer get NAME PRODUCERS                     take elements until one stop element arrives;
+//                                                    verify content and per-producer order
+//   zeroq_peer stop NAME COUNT                        put COUNT stop elements
+// Element: u64 producer id, u64 sequence, then bytes (producer * 31 + sequence + i) & 0xFF.
+// Stop element: producer id = ~0. Every mode prints READY once attached and DONE ... at the end;
+// a verification failure prints FAIL ... and exits 1.
+#include "zeroq_queue.hpp"
+
+#include <atomic>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <iostream>
+#include <sched.h>
+#include <string>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+namespace
+{
+constexpr uint64_t STOP = ~0ULL;
+
+[[noreturn]] void die(const std::string& message)
+{
+    std::printf("FAIL %s\n", message.c_str());
+    std::fflush(stdout);
+    std::exit(1);
+}
+
+void* map_existing(const std::string& name, shmq_peer::ZeroqQueue& queue)
+{
+    const int fd = shm_open(name.c_str(), O_RDWR, 0);
+    if (fd < 0)
+    {
+        die("shm_open " + name + ": " + std::strerror(errno));
+    }
+    struct stat st {};
+    fstat(fd, &st);
+    if (static_cast<size_t>(st.st_size) < sizeof(shmq::ZeroqHeader))
+    {
+        die("object too short: " + std::to_string(st.st_size));
+    }
+    void* base = mmap(nullptr, st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    close(fd);
+    if (base == MAP_FAILED)
+    {
+        die(std::string("mmap: ") + std::strerror(errno));
+    }
+    queue.bind(base);
+    if (shmq_peer::zeroq_total_length(queue.mask + 1, queue.element_size) != static_cast<size_t>(st.st_size))
+    {
+        die("header does not match object length " + std::to_string(st.st_size));
+    }
+    return base;
+}
+
+void fill(std::vector<uint8_t>& element, uint64_t producer, uint64_t seq)
+{
+    std::memcpy(element.data(), &producer, 8);
+    std::memcpy(element.data() + 8, &seq, 8);
+    for (size_t i = 16; i < element.size(); i++)
+    {
+        element[i] = static_cast<uint8_t>((producer * 31 + seq + i) & 0xFF);
+    }
+}
+
+void ready()
+{
+    std::printf("READY %d\n", static_cast<int>(getpid()));
+    std::fflush(stdout);
+}
+
+int create(const std::string& name, uint64_t capacity, uint64_t element_size)
+{
+    const size_t length = shmq_peer::zeroq_total_length(capacity, element_size);
+    const int fd = shm_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600);
+    if (fd < 0)
+    {
+        die("shm_open O_EXCL " + name + ": " + std::strerror(errno));
+    }
+    if (ftruncate(fd, static_cast<off_t>(length)) != 0)
+    {
+        die(std::string("ftruncate: ") + std::strerror(errno));
+    }
+    void* base = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    close(fd);
+    shmq_peer::ZeroqQueue::initialise(base, capacity, element_size);
+    ready();
+    std::string line;
+    std::getline(std::cin, line);
+    shm_unlink(name.c_str());
+    std::printf("DONE unlinked\n");
+    return 0;
+}
+
+int put(const std::string& name, uint64_t producer, uint64_t count)
+{
+    shmq_peer::ZeroqQueue queue;
+    map_existing(name, queue);
+    ready();
+    std::vector<uint8_t> element(queue.element_size);
+    uint64_t full = 0;
+    for (uint64_t seq = 0; seq < count; seq++)
+    {
+        fill(element, producer, seq);
+        while (!queue.enqueue(element.data()))
+        {
+            full++;
+            sched_yield();
+        }
+    }
+    std::printf("DONE put=%llu full=%llu\n", static_cast<unsigned long long>(count), static_cast<unsigned long long>(full));
+    return 0;
+}
+
+int stop(const std::string& name, uint64_t count)
+{
+    shmq_peer::ZeroqQueue queue;
+    map_existing(name, queue);
+    std::vector<uint8_t> element(queue.element_size);
+    fill(element, STOP, 0);
+    for (uint64_t i = 0; i < count; i++)
+    {
+        while (!queue.enqueue(element.data()))
+        {
+            sched_yield();
+        }
+    }
+    std::printf("DONE stop=%llu\n", static_cast<unsigned long long>(count));
+    return 0;
+}
+
+int get(const std::string& name, uint64_t producers)
+{
+    shmq_peer::ZeroqQueue queue;
+    map_existing(name, queue);
+    ready();
+    std::vector<uint8_t> element(queue.element_size);
+    std::vector<uint8_t> expected(queue.element_size);
+    std::vector<uint64_t> counts(producers, 0);
+    std::vector<uint64_t> sums(producers, 0);
+    std::vector<int64_t> last(producers, -1);
+    for (;;)
+    {
+        if (!queue.dequeue(element.data()))
+        {
+            sched_yield();
+            continue;
+        }
+        uint64_t producer;
+        uint64_t seq;
+        std::memcpy(&producer, element.data(), 8);
+        std::memcpy(&seq, element.data() + 8, 8);
+        if (producer == STOP)
+        {
+            break;
+        }
+        if (producer >= producers)
+        {
+            die("producer id " + std::to_string(producer) + " out of range");
+        }
+        fill(expected, producer, seq);
+        if (expected != element)
+        {
+            die("corrupt element producer=" + std::to_string(producer) + " seq=" + std::to_string(seq));
+        }
+        if (static_cast<int64_t>(seq) <= last[producer])
+        {
+            die("order: producer=" + std::to_string(producer) + " seq=" + std::to_string(seq) +
+                " after " + std::to_string(last[producer]));
+        }
+        last[producer] = static_cast<int64_t>(seq);
+        counts[producer]++;
+        sums[producer] += seq;
+    }
+    std::printf("DONE");
+    for (uint64_t p = 0; p < producers; p++)
+    {
+        std::printf(" p%llu=%llu/%llu", static_cast<unsigned long long>(p), static_cast<unsigned long long>(counts[p]),
+            static_cast<unsigned long long>(sums[p]));
+    }
+    std::printf("\n");
+    return 0;
+}
+}
+
+int main(int argc, char** argv)
+{
+    const std::string mode = argc > 1 ? argv[1] : "";
+    if (mode == "create" && argc == 5)
+    {
+        return create(argv[2], std::strtoull(argv[3], nullptr, 10), std::strtoull(argv[4], nullptr, 10));
+    }
+    if (mode == "put" && argc == 5)
+    {
+        return put(argv[2], std::strtoull(argv[3], nullptr, 10), std::strtoull(argv[4], nullptr, 10));
+    }
+    if (mode == "get" && argc == 4)
+    {
+        return get(argv[2], std::strtoull(argv[3], nullptr, 10));
+    }
+    if (mode == "stop" && argc == 4)
+    {
+        return stop(argv[2], std::strtoull(argv[3], nullptr, 10));
+    }
+    std::fprintf(stderr, "usage: zeroq_peer create NAME CAPACITY ELEMENT_SIZE | put NAME PRODUCER_ID COUNT | "
+                         "get NAME PRODUCERS | stop NAME COUNT\n");
+    return 2;
+}
