@@ -911,6 +911,63 @@ public final class ZeroqQueue implements AutoCloseable
         return sequence == dequeue && enqueue - dequeue > 0;
     }
 
+    /**
+     * Recovers a queue stalled by a process that died holding a cell, as Agrona's {@code unblock()} does for its
+     * ring buffers. Two stalls are possible, and at most one cell is freed per call:
+     * <ul>
+     *   <li>a producer died between claim and commit: the cell at {@code dequeue_pos} is claimed but never
+     *   committed, so every consumer sees the queue as empty. The position is skipped: {@code dequeue_pos} moves past
+     *   it and the cell is freed for the next lap. Nothing was committed there, so nothing is lost;</li>
+     *   <li>a consumer died between acquire and release: the cell at {@code enqueue_pos} still holds the element of
+     *   the previous lap, acquired but never released, so every producer sees the queue as full. The cell is freed.
+     *   The element was already taken by the dead consumer.</li>
+     * </ul>
+     * <b>Only call this once the holder is known to be dead</b> (a stall that persists, and no live process that
+     * could still commit; {@code shmq inspect} shows both): a slow but live producer that commits after its cell was
+     * skipped would corrupt the cell's sequence. Committed elements are never dropped or duplicated by this call.
+     *
+     * @return true if a stalled cell was freed.
+     */
+    public boolean unblock()
+    {
+        final long dequeue = buffer.getLongVolatile(DEQUEUE_POS_OFFSET);
+        final int headCell = cellOffset(dequeue & mask);
+        // acquire: a committed sequence here must not be mistaken for a stall.
+        if (buffer.getLongAcquire(headCell) == dequeue && buffer.getLongVolatile(ENQUEUE_POS_OFFSET) - dequeue > 0 &&
+            buffer.compareAndSetLong(DEQUEUE_POS_OFFSET, dequeue, dequeue + 1))
+        {
+            // As a consumer would after reading: the cell is free for position dequeue + capacity.
+            buffer.putLongRelease(headCell, dequeue + mask + 1);
+            return true;
+        }
+
+        final long enqueue = buffer.getLongVolatile(ENQUEUE_POS_OFFSET);
+        final long heldPosition = enqueue - capacity;
+        final int tailCell = cellOffset(enqueue & mask);
+        if (heldPosition >= 0 && buffer.getLongAcquire(tailCell) == heldPosition + 1 &&
+            buffer.getLongVolatile(DEQUEUE_POS_OFFSET) - heldPosition > 0)
+        {
+            // CAS, not a store: if the consumer was only slow and released meanwhile, leave its release alone.
+            return buffer.compareAndSetLong(tailCell, heldPosition + 1, heldPosition + mask + 1);
+        }
+        return false;
+    }
+
+    /**
+     * Tells a queue that producers see as full because a consumer holds the cell they need: true when the cell at
+     * {@code enqueue_pos} still holds the previous lap's element although {@code dequeue_pos} has passed it.
+     *
+     * @return true if producers are waiting on a cell acquired but not released.
+     */
+    public boolean isHeldByConsumer()
+    {
+        final long enqueue = buffer.getLongVolatile(ENQUEUE_POS_OFFSET);
+        final long heldPosition = enqueue - capacity;
+        return heldPosition >= 0 &&
+            buffer.getLongAcquire(cellOffset(enqueue & mask)) == heldPosition + 1 &&
+            buffer.getLongVolatile(DEQUEUE_POS_OFFSET) - heldPosition > 0;
+    }
+
     /** @return the number of cells. */
     public int capacity()
     {

@@ -381,6 +381,59 @@ class ZeroqQueueTest
     }
 
     @Test
+    void shouldUnblockPositionClaimedByDeadProducerWithoutLosingCommittedElements()
+    {
+        try (ZeroqQueue queue = ZeroqQueue.local(4, 8))
+        {
+            queue.putNowait(item(8, 1));
+            final long dead = queue.tryClaim();
+            queue.putNowait(item(8, 3));
+            assertFalse(queue.unblock(), "the head is committed: nothing to recover yet");
+
+            assertEquals(1, value(queue.getNowait()));
+            assertNull(queue.poll(), "the dead producer's cell hides the committed element behind it");
+            assertTrue(queue.isStalled());
+
+            assertTrue(queue.unblock());
+            assertFalse(queue.isStalled());
+            assertEquals(3, value(queue.getNowait()), "committed element after the stall is delivered");
+            assertNull(queue.poll());
+            assertFalse(queue.unblock());
+
+            for (int i = 0; i < 4; i++)
+            {
+                assertTrue(queue.offer(item(8, 10 + i)), "the skipped cell is reusable on the next lap");
+            }
+            for (int i = 0; i < 4; i++)
+            {
+                assertEquals(10 + i, value(queue.getNowait()));
+            }
+            assertEquals(1, dead, "the dead claim was position 1");
+        }
+    }
+
+    @Test
+    void shouldUnblockCellHeldByDeadConsumer()
+    {
+        try (ZeroqQueue queue = ZeroqQueue.local(2, 8))
+        {
+            queue.putNowait(item(8, 1));
+            queue.putNowait(item(8, 2));
+            final long held = queue.tryAcquire();
+            assertEquals(2, value(queue.getNowait()));
+            assertFalse(queue.offer(item(8, 3)), "position 2 needs the cell the dead consumer holds");
+            assertTrue(queue.isHeldByConsumer());
+            assertFalse(queue.isStalled());
+
+            assertTrue(queue.unblock());
+            assertFalse(queue.isHeldByConsumer());
+            assertTrue(queue.offer(item(8, 3)));
+            assertEquals(3, value(queue.getNowait()));
+            assertEquals(0, held);
+        }
+    }
+
+    @Test
     void shouldOpenReadingElementSizeAndCapacityFromHeader()
     {
         final String name = shm.next("zq-open");
