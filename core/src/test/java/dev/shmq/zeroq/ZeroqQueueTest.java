@@ -58,7 +58,7 @@ class ZeroqQueueTest
         try (ZeroqQueue queue = ZeroqQueue.create(name, 8, 24))
         {
             assertTrue(queue.isCreator());
-            final ByteBuffer file = ByteBuffer.wrap(shm.bytes(name)).order(ByteOrder.LITTLE_ENDIAN);
+            final ByteBuffer file = ByteBuffer.wrap(TempShm.bytes(name)).order(ByteOrder.LITTLE_ENDIAN);
             assertEquals(32 + 8 * 8 + 24 * 8, file.capacity());
             assertEquals(24, file.getLong(0));
             assertEquals(7, file.getLong(8));
@@ -79,7 +79,7 @@ class ZeroqQueueTest
         {
             queue.putNowait(item(8, 0x1122334455667788L));
             queue.putNowait(item(8, 42));
-            final ByteBuffer file = ByteBuffer.wrap(shm.bytes(name)).order(ByteOrder.LITTLE_ENDIAN);
+            final ByteBuffer file = ByteBuffer.wrap(TempShm.bytes(name)).order(ByteOrder.LITTLE_ENDIAN);
             assertEquals(2, file.getLong(16), "enqueue_pos");
             assertEquals(1, file.getLong(32), "cell 0 committed as pos + 1");
             assertEquals(2, file.getLong(40), "cell 1 committed as pos + 1");
@@ -87,7 +87,7 @@ class ZeroqQueueTest
             assertEquals(42, file.getLong(32 + 8 * 4 + 8));
 
             assertEquals(0x1122334455667788L, value(queue.getNowait()));
-            final ByteBuffer after = ByteBuffer.wrap(shm.bytes(name)).order(ByteOrder.LITTLE_ENDIAN);
+            final ByteBuffer after = ByteBuffer.wrap(TempShm.bytes(name)).order(ByteOrder.LITTLE_ENDIAN);
             assertEquals(1, after.getLong(24), "dequeue_pos");
             assertEquals(0 + 3 + 1, after.getLong(32), "cell 0 released as pos + mask + 1");
         }
@@ -447,7 +447,7 @@ class ZeroqQueueTest
             opener.putNowait(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
             assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, creator.getNowait());
         }
-        assertFalse(Files.exists(shm.path(name)), "creator unlinks on close");
+        assertFalse(Files.exists(TempShm.path(name)), "creator unlinks on close");
     }
 
     @Test
@@ -456,15 +456,15 @@ class ZeroqQueueTest
         final String name = shm.next("zq-unlink");
         final ZeroqQueue creator = ZeroqQueue.create(name, 2, 8, new ZeroqConfig().unlinkOnClose(false));
         ZeroqQueue.open(name).close();
-        assertTrue(Files.exists(shm.path(name)));
+        assertTrue(Files.exists(TempShm.path(name)));
         creator.close();
         creator.close();
-        assertTrue(Files.exists(shm.path(name)));
+        assertTrue(Files.exists(TempShm.path(name)));
         try (ZeroqQueue reopened = ZeroqQueue.open(name))
         {
             assertTrue(reopened.unlink());
         }
-        assertFalse(Files.exists(shm.path(name)));
+        assertFalse(Files.exists(TempShm.path(name)));
     }
 
     @Test
@@ -531,12 +531,12 @@ class ZeroqQueueTest
     private void assertRejected(final byte[] content, final String expectedMessagePart)
     {
         final String name = shm.next("zq-corrupt");
-        shm.write(name, content);
+        TempShm.write(name, ByteBuffer.wrap(content));
         final IllegalStateException ex = assertThrows(
             IllegalStateException.class,
             () -> ZeroqQueue.open(name, new ZeroqConfig().openTimeout(5, TimeUnit.MILLISECONDS)));
         assertTrue(ex.getMessage().contains(expectedMessagePart), ex.getMessage());
-        assertArrayEquals(content, shm.bytes(name), "nothing written");
+        assertArrayEquals(content, TempShm.bytes(name), "nothing written");
     }
 
     @Test

@@ -1,0 +1,133 @@
+package dev.shmq.slick;
+
+import dev.shmq.core.ShmName;
+import dev.shmq.core.ShmSegment;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * A read position that several readers share (work-stealing: each entry goes to exactly one of them): an atomic
+ * {@code u64} in this process ({@link #local()}) or alone in its own 8-byte shared-memory object ({@link #create} /
+ * {@link #open}), as slick_queue_py's {@code AtomicCursor} over {@code SharedMemory(name, size=8)} and C++
+ * {@code std::atomic<uint64_t>} are.
+ */
+public final class AtomicCursor implements AutoCloseable
+{
+    /** The length of the shared cursor object: one {@code u64}. */
+    public static final int LENGTH = Long.BYTES;
+
+    private static final int VALUE_OFFSET = 0;
+    private static final int CACHE_LINE_LENGTH = 64;
+
+    private final AtomicBuffer buffer;
+    private final ShmSegment segment;
+
+    private AtomicCursor(final AtomicBuffer buffer, final ShmSegment segment)
+    {
+        this.buffer = null != segment ? segment.buffer() : buffer;
+        this.segment = segment;
+    }
+
+    /**
+     * A cursor in this process for reader threads, at 0, alone on its cache line.
+     *
+     * @return the cursor.
+     */
+    public static AtomicCursor local()
+    {
+        return new AtomicCursor(new UnsafeBuffer(BufferUtil.allocateDirectAligned(CACHE_LINE_LENGTH, CACHE_LINE_LENGTH)),
+            null);
+    }
+
+    /**
+     * Creates a new 8-byte shared-memory object holding a cursor at 0; fails if the name exists.
+     *
+     * @param name the object's name.
+     * @return the cursor.
+     * @throws IllegalArgumentException if the name is not a valid shared-memory name.
+     * @throws IllegalStateException    if the name exists or the object cannot be created.
+     */
+    public static AtomicCursor create(final String name)
+    {
+        return new AtomicCursor(null, ShmSegment.create(ShmName.of(name), LENGTH));
+    }
+
+    /**
+     * Opens an existing shared cursor object.
+     *
+     * @param name the object's name.
+     * @return the cursor.
+     * @throws IllegalArgumentException if the name is not a valid shared-memory name.
+     * @throws IllegalStateException    if the object does not exist or is shorter than 8 bytes.
+     */
+    public static AtomicCursor open(final String name)
+    {
+        return new AtomicCursor(null, ShmSegment.open(ShmName.of(name), LENGTH, 0));
+    }
+
+    /**
+     * @return the position (acquire: pairs with the release of {@link #store(long)} and of a successful
+     *         {@link #compareAndSet(long, long)} in another reader).
+     */
+    public long load()
+    {
+        return buffer.getLongVolatile(VALUE_OFFSET);
+    }
+
+    /**
+     * Sets the position (release: whatever this reader did before is visible to a reader that loads it).
+     *
+     * @param value the new position.
+     */
+    public void store(final long value)
+    {
+        buffer.putLongRelease(VALUE_OFFSET, value);
+    }
+
+    /**
+     * Atomically sets the position if it holds {@code expected} (a full fence, stronger than the release C++ uses).
+     *
+     * @param expected the position the caller saw.
+     * @param update   the new position.
+     * @return true if the position was {@code expected} and is now {@code update}.
+     */
+    public boolean compareAndSet(final long expected, final long update)
+    {
+        return buffer.compareAndSetLong(VALUE_OFFSET, expected, update);
+    }
+
+    /** @return true when the cursor lives in a shared-memory object. */
+    public boolean isShared()
+    {
+        return null != segment;
+    }
+
+    /**
+     * Unmaps a shared cursor; idempotent; nothing to do for a local one.
+     */
+    @Override
+    public void close()
+    {
+        if (null != segment)
+        {
+            segment.close();
+        }
+    }
+
+    /**
+     * Removes the shared-memory object's name; other mappings stay valid.
+     *
+     * @return true if this call removed it; false if it was already gone or the cursor is local.
+     */
+    public boolean unlink()
+    {
+        return null != segment && segment.unlink();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "AtomicCursor{" + (null != segment ? segment.name().toString() : "local") + '}';
+    }
+}

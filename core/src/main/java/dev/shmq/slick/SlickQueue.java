@@ -1,0 +1,1001 @@
+package dev.shmq.slick;
+
+import dev.shmq.core.ShmName;
+import dev.shmq.core.ShmSegment;
+import org.agrona.BufferUtil;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import static dev.shmq.layout.SlickQueueDescriptor.ELEMENT_SIZE_OFFSET;
+import static dev.shmq.layout.SlickQueueDescriptor.HEADER_LENGTH;
+import static dev.shmq.layout.SlickQueueDescriptor.HEADER_MAGIC_OFFSET;
+import static dev.shmq.layout.SlickQueueDescriptor.INIT_STATE_INITIALISING;
+import static dev.shmq.layout.SlickQueueDescriptor.INIT_STATE_LEGACY;
+import static dev.shmq.layout.SlickQueueDescriptor.INIT_STATE_OFFSET;
+import static dev.shmq.layout.SlickQueueDescriptor.INIT_STATE_READY;
+import static dev.shmq.layout.SlickQueueDescriptor.INIT_STATE_UNINITIALISED;
+import static dev.shmq.layout.SlickQueueDescriptor.LAST_PUBLISHED_OFFSET;
+import static dev.shmq.layout.SlickQueueDescriptor.MAGIC;
+import static dev.shmq.layout.SlickQueueDescriptor.MAX_ENTRY_ELEMENTS;
+import static dev.shmq.layout.SlickQueueDescriptor.NONE;
+import static dev.shmq.layout.SlickQueueDescriptor.RESERVED_INDEX_SHIFT;
+import static dev.shmq.layout.SlickQueueDescriptor.RESERVED_OFFSET;
+import static dev.shmq.layout.SlickQueueDescriptor.RESERVED_SIZE_MASK;
+import static dev.shmq.layout.SlickQueueDescriptor.SIZE_OFFSET;
+import static dev.shmq.layout.SlickQueueDescriptor.SLOT_DATA_INDEX_OFFSET;
+import static dev.shmq.layout.SlickQueueDescriptor.SLOT_LENGTH;
+import static dev.shmq.layout.SlickQueueDescriptor.SLOT_SIZE_OFFSET;
+import static dev.shmq.layout.SlickQueueDescriptor.dataOffset;
+import static dev.shmq.layout.SlickQueueDescriptor.packReserved;
+import static dev.shmq.layout.SlickQueueDescriptor.totalLength;
+
+/**
+ * A SlickQueue v1.4.0 ring: lossy, multi-producer, read by readers that each own a {@link SlickCursor} (broadcast) or
+ * share an {@link AtomicCursor} (work-stealing). Wire-compatible with C++ {@code slick::SlickQueue<T>} and
+ * slick_queue_py: every write and read-modify-write on shared memory is the one the C++ makes, in the same order and
+ * at least as strong, so a C++ or Python peer cannot tell this process from one of its own.
+ *
+ * <p>Where it deliberately differs from C++ v1.4.0, invisibly to peers: {@link #readLast(SlickEntry)} masks the slot
+ * index; a reader reloads {@code reserved} (for reset detection) only when a slot holds an index beyond the last one
+ * it saw; {@link #create} attaches to a populated v1.2 header instead of re-initialising it; slot sizes read from
+ * shared memory are checked against the ring before an entry is returned.
+ *
+ * <p>Producing is zero-copy: {@link #reserve()} (or {@link #reserve(int)} for an entry of several elements), write the
+ * element(s) at {@link #offset(long)} in {@link #buffer()}, then {@link #publish(long)}. Producers never wait: a
+ * producer that laps a slow reader overwrites old entries, and the reader skips ahead and counts what it lost.
+ *
+ * <p>Attaching follows the v1.4.0 handshake on {@code init_state}: one creator wins {@code 0 -> 2}, initialises and
+ * publishes {@code 3}; everyone else waits for {@code 3} with a deadline. Older segments are accepted as legacy:
+ * {@code init_state = 1} (pre-1.4 C++, after a short grace) and the v1.2 header slick_queue_py 1.0.1 writes
+ * ({@code init_state = 0}, no magic). {@code last_published} is neither read nor written on a legacy segment.
+ *
+ * <p>Thread safety: producing and {@link #read(AtomicCursor, SlickEntry)} are safe from any thread; a
+ * {@link SlickCursor} belongs to one thread; {@link #reset()} and {@link #close()} need the queue to be quiet.
+ */
+public final class SlickQueue implements AutoCloseable
+{
+    /** How long attaching waits for the creator to finish initialising unless told otherwise: 2 s, as C++. */
+    public static final long DEFAULT_INIT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    /** How often attaching polls {@code init_state}: every millisecond, as C++. */
+    public static final long INIT_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    /** How long a legacy ({@code init_state = 1}) header must have been seen before it is trusted: 5 ms, as C++. */
+    public static final long LEGACY_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+    /** The largest capacity the layout allows (the slot array must stay addressable by an int). */
+    public static final int MAX_CAPACITY = 1 << 30;
+
+    private static final int CACHE_LINE_LENGTH = 64;
+    private static final long UNSIGNED_INT_MASK = 0xFFFF_FFFFL;
+    private static final long SINGLE_STEP = 1L << RESERVED_INDEX_SHIFT;
+
+    private final AtomicBuffer buffer;
+    private final ShmSegment segment;
+    private final int capacity;
+    private final long mask;
+    private final int elementSize;
+    private final int dataOffset;
+    private final boolean hasLastPublished;
+    private final boolean creator;
+    private final AtomicLong lossTotal = new AtomicLong();
+    private boolean closed;
+
+    private SlickQueue(
+        final AtomicBuffer buffer,
+        final ShmSegment segment,
+        final int capacity,
+        final int elementSize,
+        final boolean hasLastPublished,
+        final boolean creator)
+    {
+        this.buffer = buffer;
+        this.segment = segment;
+        this.capacity = capacity;
+        this.mask = capacity - 1;
+        this.elementSize = elementSize;
+        this.dataOffset = dataOffset(capacity);
+        this.hasLastPublished = hasLastPublished;
+        this.creator = creator;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Creating and attaching
+    // ------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Creates the queue, or attaches to it if it exists, as C++ {@code SlickQueue<T>(size, name)}: waits up to
+     * {@link #DEFAULT_INIT_TIMEOUT_NANOS} for another creator to finish initialising.
+     *
+     * @param name        the shared-memory object's name.
+     * @param capacity    the number of slots, a power of two.
+     * @param elementSize the element size in bytes ({@code sizeof(T)} of C++ peers).
+     * @return the queue; {@link #isCreator()} tells whether this call initialised it.
+     * @throws IllegalArgumentException for a bad name, capacity or element size.
+     * @throws IllegalStateException    if an existing queue has another capacity or element size, its header is
+     *                                  invalid, or its initialisation does not complete in time.
+     */
+    public static SlickQueue create(final String name, final int capacity, final int elementSize)
+    {
+        return create(name, capacity, elementSize, DEFAULT_INIT_TIMEOUT_NANOS);
+    }
+
+    /**
+     * Creates the queue, or attaches to it if it exists, as C++ {@code SlickQueue<T>(size, name)}.
+     *
+     * @param name             the shared-memory object's name.
+     * @param capacity         the number of slots, a power of two.
+     * @param elementSize      the element size in bytes ({@code sizeof(T)} of C++ peers).
+     * @param initTimeoutNanos how long to wait for another creator to finish initialising.
+     * @return the queue; {@link #isCreator()} tells whether this call initialised it.
+     * @throws IllegalArgumentException for a bad name, capacity or element size.
+     * @throws IllegalStateException    if an existing queue has another capacity or element size, its header is
+     *                                  invalid, or its initialisation does not complete in time.
+     */
+    public static SlickQueue create(
+        final String name, final int capacity, final int elementSize, final long initTimeoutNanos)
+    {
+        final int length = totalLength(capacity, elementSize);
+        final ShmName shmName = ShmName.of(name);
+        final ShmSegment segment = ShmSegment.createOrOpen(
+            shmName, length, ShmSegment.DEFAULT_PERMISSIONS, HEADER_LENGTH, initTimeoutNanos);
+        try
+        {
+            final AtomicBuffer buffer = segment.buffer();
+            // acquire: pairs with the release of init_state by whoever initialises or initialised the segment.
+            final int state = buffer.getIntVolatile(INIT_STATE_OFFSET);
+            if (INIT_STATE_UNINITIALISED == state && !isV12Header(buffer))
+            {
+                // A populated slick_queue_py (v1.2) header also has init_state 0: attach to it below instead of
+                // wiping it as C++ v1.4.0 would. Otherwise this process may become the initialiser, so the object
+                // must be long enough before anything is written.
+                if (segment.length() < length)
+                {
+                    throw new IllegalStateException(segment.name().path() + " length=" + segment.length() +
+                        " (expected at least " + length + " for capacity=" + capacity + ", elementSize=" +
+                        elementSize + ')');
+                }
+                // full fence (C++ acq_rel): exactly one process wins the right to initialise.
+                if (buffer.compareAndSetInt(INIT_STATE_OFFSET, INIT_STATE_UNINITIALISED, INIT_STATE_INITIALISING))
+                {
+                    initialise(buffer, capacity, elementSize);
+                    return new SlickQueue(buffer, segment, capacity, elementSize, true, true);
+                }
+            }
+            return attach(segment, capacity, elementSize, initTimeoutNanos);
+        }
+        catch (final Throwable ex)
+        {
+            segment.close();
+            if (segment.isCreator())
+            {
+                // An object this call created but could not initialise would block every later attacher.
+                segment.unlink();
+            }
+            throw ex;
+        }
+    }
+
+    /**
+     * Attaches to an existing queue, as C++ {@code SlickQueue<T>(name)}, waiting up to
+     * {@link #DEFAULT_INIT_TIMEOUT_NANOS} for its creator to finish initialising.
+     *
+     * @param name        the shared-memory object's name.
+     * @param elementSize the element size this process expects.
+     * @return the queue, with the capacity its header holds.
+     * @throws IllegalArgumentException for a bad name or element size.
+     * @throws IllegalStateException    if the object is missing, its header is invalid or has another element size,
+     *                                  or its initialisation does not complete in time.
+     */
+    public static SlickQueue open(final String name, final int elementSize)
+    {
+        return open(name, elementSize, DEFAULT_INIT_TIMEOUT_NANOS);
+    }
+
+    /**
+     * Attaches to an existing queue, as C++ {@code SlickQueue<T>(name)}.
+     *
+     * @param name             the shared-memory object's name.
+     * @param elementSize      the element size this process expects.
+     * @param initTimeoutNanos how long to wait for the creator to size and initialise the object.
+     * @return the queue, with the capacity its header holds.
+     * @throws IllegalArgumentException for a bad name or element size.
+     * @throws IllegalStateException    if the object is missing, its header is invalid or has another element size,
+     *                                  or its initialisation does not complete in time.
+     */
+    public static SlickQueue open(final String name, final int elementSize, final long initTimeoutNanos)
+    {
+        if (elementSize < 1)
+        {
+            throw new IllegalArgumentException("elementSize=" + elementSize + " (expected at least 1)");
+        }
+        final ShmSegment segment = ShmSegment.open(ShmName.of(name), HEADER_LENGTH, initTimeoutNanos);
+        try
+        {
+            return attach(segment, 0, elementSize, initTimeoutNanos);
+        }
+        catch (final Throwable ex)
+        {
+            segment.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * A queue in this process only, as C++ {@code SlickQueue<T>(size)}: the same layout in a 64-byte aligned direct
+     * buffer, so it behaves exactly as a shared one.
+     *
+     * @param capacity    the number of slots, a power of two.
+     * @param elementSize the element size in bytes.
+     * @return the queue.
+     * @throws IllegalArgumentException for a bad capacity or element size.
+     */
+    public static SlickQueue local(final int capacity, final int elementSize)
+    {
+        final int length = totalLength(capacity, elementSize);
+        final AtomicBuffer buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(length, CACHE_LINE_LENGTH));
+        // release: nobody else sees this memory yet; the same states as a shared creator, for the same layout.
+        buffer.putIntRelease(INIT_STATE_OFFSET, INIT_STATE_INITIALISING);
+        initialise(buffer, capacity, elementSize);
+        return new SlickQueue(buffer, null, capacity, elementSize, true, true);
+    }
+
+    private static void initialise(final AtomicBuffer buffer, final int capacity, final int elementSize)
+    {
+        // release, as C++: nobody reads the magic before init_state = 3 anyway.
+        buffer.putIntRelease(HEADER_MAGIC_OFFSET, MAGIC);
+        // plain: the release of init_state below publishes these to every attacher.
+        buffer.putLong(RESERVED_OFFSET, 0);
+        buffer.putLong(LAST_PUBLISHED_OFFSET, NONE);
+        buffer.putInt(SIZE_OFFSET, capacity);
+        buffer.putInt(ELEMENT_SIZE_OFFSET, elementSize);
+        clearSlots(buffer, capacity);
+        // release: everything above is visible to whoever acquires init_state = 3.
+        buffer.putIntRelease(INIT_STATE_OFFSET, INIT_STATE_READY);
+    }
+
+    private static void clearSlots(final AtomicBuffer buffer, final int capacity)
+    {
+        for (int i = 0, offset = HEADER_LENGTH; i < capacity; i++, offset += SLOT_LENGTH)
+        {
+            // plain: published by the release that follows (init_state, or reserved in reset()).
+            buffer.putInt(offset + SLOT_SIZE_OFFSET, 1);
+            buffer.putLong(offset + SLOT_DATA_INDEX_OFFSET, NONE);
+        }
+    }
+
+    private static boolean isV12Header(final AtomicBuffer buffer)
+    {
+        // plain: slick_queue_py wrote these before anyone could map the object; they never change afterwards.
+        return 0 != buffer.getInt(SIZE_OFFSET) && 0 != buffer.getInt(ELEMENT_SIZE_OFFSET);
+    }
+
+    /**
+     * Waits for readiness, then validates the header against the mapped length and what the caller expects, reading
+     * nothing beyond the header and writing nothing.
+     */
+    private static SlickQueue attach(
+        final ShmSegment segment, final int expectedCapacity, final int elementSize, final long initTimeoutNanos)
+    {
+        final AtomicBuffer buffer = segment.buffer();
+        final long start = System.nanoTime();
+        final boolean hasLastPublished;
+        while (true)
+        {
+            // acquire: pairs with the initialiser's release of init_state, so the header fields below are complete.
+            final int state = buffer.getIntVolatile(INIT_STATE_OFFSET);
+            final long waited = System.nanoTime() - start;
+            if (INIT_STATE_READY == state)
+            {
+                // plain: written before the release of init_state we acquired.
+                final int magic = buffer.getInt(HEADER_MAGIC_OFFSET);
+                if (MAGIC != magic)
+                {
+                    throw new IllegalStateException(segment.name().path() + " header_magic=0x" +
+                        Integer.toHexString(magic) + " (expected 0x" + Integer.toHexString(MAGIC) + " with init_state=" +
+                        INIT_STATE_READY + ')');
+                }
+                hasLastPublished = true;
+                break;
+            }
+            if (INIT_STATE_LEGACY == state && isV12Header(buffer) && waited >= LEGACY_GRACE_NANOS)
+            {
+                hasLastPublished = false;
+                break;
+            }
+            if (INIT_STATE_UNINITIALISED == state && isV12Header(buffer))
+            {
+                // A v1.4 initialiser writes size only after taking init_state to 2: this is a v1.2 header.
+                // plain: written before anyone could map the object.
+                final int magic = buffer.getInt(HEADER_MAGIC_OFFSET);
+                if (MAGIC == magic)
+                {
+                    throw new IllegalStateException(segment.name().path() + " header_magic=0x" +
+                        Integer.toHexString(magic) + " with init_state=0 and size set (expected no magic in a v1.2 " +
+                        "header, or init_state=" + INIT_STATE_READY + ')');
+                }
+                hasLastPublished = false;
+                break;
+            }
+            if (state < INIT_STATE_UNINITIALISED || state > INIT_STATE_READY)
+            {
+                throw new IllegalStateException(segment.name().path() + " init_state=" + state + " (expected " +
+                    INIT_STATE_UNINITIALISED + " to " + INIT_STATE_READY + ')');
+            }
+            if (waited >= initTimeoutNanos)
+            {
+                throw new IllegalStateException("timed out waiting for initialisation of " + segment.name().path() +
+                    ": init_state=" + state + " after waiting " + TimeUnit.NANOSECONDS.toMillis(waited) +
+                    " ms (expected " + INIT_STATE_READY + ", or " + INIT_STATE_LEGACY +
+                    " with size and element_size set, within " + TimeUnit.NANOSECONDS.toMillis(initTimeoutNanos) +
+                    " ms)");
+            }
+            LockSupport.parkNanos(INIT_POLL_NANOS);
+        }
+
+        // plain: published by the init_state we acquired (or written before anyone could map a legacy object).
+        final long size = buffer.getInt(SIZE_OFFSET) & UNSIGNED_INT_MASK;
+        final long headerElementSize = buffer.getInt(ELEMENT_SIZE_OFFSET) & UNSIGNED_INT_MASK;
+        final String path = segment.name().path().toString();
+        if (size < 1 || size > MAX_CAPACITY || (size & (size - 1)) != 0)
+        {
+            throw new IllegalStateException(path + " size=" + size + " (expected a power of two in [1, " +
+                MAX_CAPACITY + "])");
+        }
+        if (0 != expectedCapacity && size != expectedCapacity)
+        {
+            throw new IllegalStateException(path + " size=" + size + " (expected " + expectedCapacity +
+                ", the capacity asked for)");
+        }
+        if (headerElementSize != elementSize)
+        {
+            throw new IllegalStateException(path + " element_size=" + headerElementSize + " (expected " + elementSize +
+                ", the element size asked for)");
+        }
+        final long total = HEADER_LENGTH + size * (SLOT_LENGTH + headerElementSize);
+        if (total > segment.length())
+        {
+            throw new IllegalStateException(path + " length=" + segment.length() + " (expected at least " + total +
+                " for size=" + size + ", element_size=" + headerElementSize + ')');
+        }
+        // relaxed is enough: only the size bits are checked, and they never exceed size in a valid segment.
+        final long reservedSize = buffer.getLongVolatile(RESERVED_OFFSET) & RESERVED_SIZE_MASK;
+        if (reservedSize > size)
+        {
+            throw new IllegalStateException(path + " reserved size bits=" + reservedSize + " (expected at most size=" +
+                size + ')');
+        }
+        return new SlickQueue(buffer, segment, (int)size, elementSize, hasLastPublished, false);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Producing
+    // ------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Reserves one element, as C++ {@code reserve()}: one {@code fetch_add} on {@code reserved}, and one
+     * {@code compare_exchange} to put 1 in its size bits when the last reservation was of another size.
+     *
+     * @return the index to write at {@link #offset(long)} and then {@link #publish(long)}.
+     */
+    public long reserve()
+    {
+        final AtomicBuffer buffer = this.buffer;
+        // full fence (C++ release): takes the next index, racing every other producer's reserve on this word.
+        final long prev = buffer.getAndAddLong(RESERVED_OFFSET, SINGLE_STEP);
+        final long index = prev >>> RESERVED_INDEX_SHIFT;
+        final long prevSize = prev & RESERVED_SIZE_MASK;
+        if (1 != prevSize)
+        {
+            // full fence (C++ release): record "last reservation was 1"; failure means someone moved on: ignored.
+            buffer.compareAndSetLong(RESERVED_OFFSET, packReserved(index + 1, prevSize), packReserved(index + 1, 1));
+        }
+        return index;
+    }
+
+    /**
+     * Reserves an entry of {@code n} consecutive elements, as C++ {@code reserve(n)}: a CAS loop on {@code reserved}
+     * that skips to the start of the next lap when the entry would cross the end of the ring, leaving a wrap marker
+     * for readers in the slot it skipped from.
+     *
+     * @param n the number of elements, {@code 1 <= n <= min(capacity, 65535)}.
+     * @return the index of the first element; write them at {@link #offset(long)}, then {@link #publish(long, int)}.
+     * @throws IllegalArgumentException if {@code n} is out of range.
+     */
+    public long reserve(final int n)
+    {
+        if (1 == n)
+        {
+            return reserve();
+        }
+        checkEntryElements(n);
+        final AtomicBuffer buffer = this.buffer;
+        final long mask = this.mask;
+        final int capacity = this.capacity;
+        // relaxed: only a guess for the CAS, which validates it.
+        long reserved = buffer.getLong(RESERVED_OFFSET);
+        long index;
+        boolean wrapped;
+        while (true)
+        {
+            index = reserved >>> RESERVED_INDEX_SHIFT;
+            final long slot = index & mask;
+            wrapped = slot + n > capacity;
+            if (wrapped)
+            {
+                index += capacity - slot;
+            }
+            // full fence (C++ release on success): on failure it returns the value seen, as compare_exchange_weak.
+            final long witness = buffer.compareAndExchangeLong(RESERVED_OFFSET, reserved, packReserved(index + n, n));
+            if (witness == reserved)
+            {
+                break;
+            }
+            reserved = witness;
+            Thread.onSpinWait();
+        }
+        if (wrapped)
+        {
+            final int markerOffset = slotOffset(reserved >>> RESERVED_INDEX_SHIFT);
+            // plain: ordered before data_index by the release below.
+            buffer.putInt(markerOffset + SLOT_SIZE_OFFSET, n);
+            // release: a reader that acquires the marker's index sees its size ("continue at index").
+            buffer.putLongRelease(markerOffset + SLOT_DATA_INDEX_OFFSET, index);
+        }
+        return index;
+    }
+
+    /**
+     * Reserves {@code count} entries of one element each with a single {@code fetch_add} on {@code reserved}: the
+     * word ends as {@code count} calls of {@link #reserve()} leave it (size bits 1 after the same fix-up CAS), so no
+     * peer can tell the difference. Single-element entries never cross the end of the ring, so no wrap marker.
+     *
+     * @param count the number of entries, {@code 1 <= count <= capacity}.
+     * @return the index of the first entry; the others follow it; publish with {@link #publishBatch(long, int)}.
+     * @throws IllegalArgumentException if {@code count} is out of range.
+     */
+    public long reserveBatch(final int count)
+    {
+        if (count < 1 || count > capacity)
+        {
+            throw new IllegalArgumentException("count=" + count + " (expected 1 to " + capacity + ", the capacity)");
+        }
+        final AtomicBuffer buffer = this.buffer;
+        // full fence (C++ release): takes count indexes at once, racing every other producer's reserve.
+        final long prev = buffer.getAndAddLong(RESERVED_OFFSET, SINGLE_STEP * count);
+        final long index = prev >>> RESERVED_INDEX_SHIFT;
+        final long prevSize = prev & RESERVED_SIZE_MASK;
+        if (1 != prevSize)
+        {
+            // full fence: the same fix-up the last of count reserve() calls would make; failure ignored likewise.
+            buffer.compareAndSetLong(
+                RESERVED_OFFSET, packReserved(index + count, prevSize), packReserved(index + count, 1));
+        }
+        return index;
+    }
+
+    /**
+     * @param index an index from a reserve call (any lap).
+     * @return the offset in {@link #buffer()} of element {@code index & (capacity - 1)}.
+     */
+    public int offset(final long index)
+    {
+        return dataOffset + (int)(index & mask) * elementSize;
+    }
+
+    /**
+     * Publishes a one-element entry, as C++ {@code publish(index)}.
+     *
+     * @param index the index {@link #reserve()} returned.
+     */
+    public void publish(final long index)
+    {
+        publish(index, 1);
+    }
+
+    /**
+     * Publishes an entry, as C++ {@code publish(index, n)}: slot size, then {@code data_index} with release, then
+     * {@code last_published} raised to {@code index} if it is lower.
+     *
+     * @param index the index the reserve call returned.
+     * @param n     the number of elements reserved.
+     */
+    public void publish(final long index, final int n)
+    {
+        final AtomicBuffer buffer = this.buffer;
+        final int slotOffset = slotOffset(index);
+        // plain: ordered before data_index by the release below.
+        buffer.putInt(slotOffset + SLOT_SIZE_OFFSET, n);
+        // release: the element bytes and the size are visible to a reader that acquires this index.
+        buffer.putLongRelease(slotOffset + SLOT_DATA_INDEX_OFFSET, index);
+        if (hasLastPublished)
+        {
+            raiseLastPublished(buffer, index);
+        }
+    }
+
+    /**
+     * Publishes the {@code count} single-element entries {@link #reserveBatch(int)} reserved, raising
+     * {@code last_published} once, to the last of them.
+     *
+     * @param first the index {@link #reserveBatch(int)} returned.
+     * @param count the count it was given.
+     */
+    public void publishBatch(final long first, final int count)
+    {
+        final AtomicBuffer buffer = this.buffer;
+        final long end = first + count;
+        for (long index = first; index < end; index++)
+        {
+            final int slotOffset = slotOffset(index);
+            // plain: ordered before data_index by the release below.
+            buffer.putInt(slotOffset + SLOT_SIZE_OFFSET, 1);
+            // release: this element's bytes are visible to a reader that acquires this index.
+            buffer.putLongRelease(slotOffset + SLOT_DATA_INDEX_OFFSET, index);
+        }
+        if (hasLastPublished)
+        {
+            raiseLastPublished(buffer, end - 1);
+        }
+    }
+
+    private static void raiseLastPublished(final AtomicBuffer buffer, final long index)
+    {
+        // acquire: a fresh value to start the CAS loop from.
+        long current = buffer.getLongVolatile(LAST_PUBLISHED_OFFSET);
+        while (NONE == current || current < index)
+        {
+            // full fence (C++ release): read_last acquires it and sees the entry's slot and bytes.
+            final long witness = buffer.compareAndExchangeLong(LAST_PUBLISHED_OFFSET, current, index);
+            if (witness == current)
+            {
+                return;
+            }
+            current = witness;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Consuming
+    // ------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Reads the next entry for a reader that owns its cursor, as C++ {@code read(uint64_t&)}: follows wrap markers,
+     * restarts at 0 after a reset, and when lapped skips to the oldest entry still in the slot, adding the elements
+     * lost to the cursor's and the queue's loss counts.
+     *
+     * @param cursor the reader's cursor; advanced past the entry.
+     * @param entry  filled in with the entry when there is one.
+     * @return true if an entry was read; false if none is ready (entry unchanged; the cursor may have followed a wrap
+     *         marker or restarted after a reset).
+     */
+    public boolean read(final SlickCursor cursor, final SlickEntry entry)
+    {
+        final long index = poll(cursor);
+        if (NONE == index)
+        {
+            return false;
+        }
+        final int count = cursor.entryCount;
+        entry.set(index, offset(index), count, count * elementSize);
+        return true;
+    }
+
+    /**
+     * Reads the next entry, waiting for one with an idle strategy up to a timeout.
+     *
+     * @param cursor       the reader's cursor.
+     * @param entry        filled in with the entry when there is one.
+     * @param idleStrategy how to wait between attempts; reset before returning.
+     * @param timeoutNanos how long to wait at most.
+     * @return true if an entry was read; false if none was ready within the timeout.
+     */
+    public boolean read(
+        final SlickCursor cursor, final SlickEntry entry, final IdleStrategy idleStrategy, final long timeoutNanos)
+    {
+        if (read(cursor, entry))
+        {
+            return true;
+        }
+        final long deadline = System.nanoTime() + timeoutNanos;
+        try
+        {
+            while (true)
+            {
+                idleStrategy.idle();
+                if (read(cursor, entry))
+                {
+                    return true;
+                }
+                if (System.nanoTime() - deadline >= 0)
+                {
+                    return false;
+                }
+            }
+        }
+        finally
+        {
+            idleStrategy.reset();
+        }
+    }
+
+    /**
+     * Reads the next entry and copies its bytes.
+     *
+     * @param cursor            the reader's cursor.
+     * @param destination       where to copy the entry; must have room for it.
+     * @param destinationOffset where in {@code destination} to start.
+     * @return the number of bytes copied, or -1 if no entry is ready.
+     * @throws IndexOutOfBoundsException if the entry does not fit; it is consumed all the same.
+     */
+    public int read(final SlickCursor cursor, final MutableDirectBuffer destination, final int destinationOffset)
+    {
+        final long index = poll(cursor);
+        if (NONE == index)
+        {
+            return -1;
+        }
+        final int length = cursor.entryCount * elementSize;
+        // plain: the element bytes are ordered after the acquire of data_index in poll().
+        destination.putBytes(destinationOffset, buffer, offset(index), length);
+        return length;
+    }
+
+    /**
+     * Reads the next entry into a new array (allocates: for tools and tests, not hot paths).
+     *
+     * @param cursor the reader's cursor.
+     * @return the entry's bytes, or null if no entry is ready.
+     */
+    public byte[] readBytes(final SlickCursor cursor)
+    {
+        final long index = poll(cursor);
+        if (NONE == index)
+        {
+            return null;
+        }
+        final byte[] bytes = new byte[cursor.entryCount * elementSize];
+        // plain: the element bytes are ordered after the acquire of data_index in poll().
+        buffer.getBytes(offset(index), bytes);
+        return bytes;
+    }
+
+    /**
+     * Reads every ready entry, up to a limit, handing each to a handler in order.
+     *
+     * @param cursor     the reader's cursor.
+     * @param handler    called once per entry.
+     * @param limit      the most entries to read.
+     * @return the number of entries read.
+     */
+    public int drain(final SlickCursor cursor, final SlickEntryHandler handler, final int limit)
+    {
+        final AtomicBuffer buffer = this.buffer;
+        int read = 0;
+        while (read < limit)
+        {
+            final long index = poll(cursor);
+            if (NONE == index)
+            {
+                break;
+            }
+            read++;
+            handler.onEntry(buffer, offset(index), cursor.entryCount, index);
+        }
+        return read;
+    }
+
+    /**
+     * The read loop of C++ {@code read(uint64_t&)}.
+     *
+     * @return the index of the entry read (its element count left in {@code cursor.entryCount}), or NONE.
+     */
+    private long poll(final SlickCursor cursor)
+    {
+        final AtomicBuffer buffer = this.buffer;
+        final long mask = this.mask;
+        final int capacity = this.capacity;
+        long position = cursor.position;
+        while (true)
+        {
+            final int slotOffset = slotOffset(position);
+            // acquire: pairs with the producer's release of data_index, so the size and element bytes are complete.
+            final long index = buffer.getLongVolatile(slotOffset + SLOT_DATA_INDEX_OFFSET);
+            if (NONE == index)
+            {
+                return NONE;
+            }
+            if (index > cursor.reservedIndexSeen)
+            {
+                // acquire (C++ relaxed): only reloaded when the slot is ahead of what we saw, which a reset explains.
+                final long reservedIndex = buffer.getLongVolatile(RESERVED_OFFSET) >>> RESERVED_INDEX_SHIFT;
+                cursor.reservedIndexSeen = reservedIndex;
+                if (reservedIndex < index)
+                {
+                    // The queue was reset under us: start again from the beginning.
+                    position = 0;
+                    cursor.position = 0;
+                    continue;
+                }
+            }
+            if (index < position)
+            {
+                return NONE;
+            }
+            if ((index & mask) != (position & mask))
+            {
+                // Wrap marker: the entry that would have crossed the end continues at index.
+                position = index;
+                cursor.position = index;
+                continue;
+            }
+            // plain: ordered after the acquire of data_index.
+            final int count = buffer.getInt(slotOffset + SLOT_SIZE_OFFSET);
+            if (count < 1 || (index & mask) + count > capacity)
+            {
+                // acquire: was the slot overwritten while we read it? Then look again; otherwise it is corrupt.
+                if (index != buffer.getLongVolatile(slotOffset + SLOT_DATA_INDEX_OFFSET))
+                {
+                    continue;
+                }
+                throw new IllegalStateException("slot[" + (index & mask) + "].size=" + count + " for index=" +
+                    index + " (expected 1 to " + (capacity - (index & mask)) + ')');
+            }
+            if (index > position)
+            {
+                // Lapped: the producers overwrote index - position elements before we read them.
+                final long lost = index - position;
+                cursor.lossCount += lost;
+                lossTotal.getAndAdd(lost);
+            }
+            cursor.position = index + count;
+            cursor.entryCount = count;
+            return index;
+        }
+    }
+
+    /**
+     * Claims the next entry for one of several readers sharing a cursor, as C++ {@code read(std::atomic<uint64_t>&)}:
+     * each entry goes to exactly one of them.
+     *
+     * @param cursor the shared cursor.
+     * @param entry  filled in with the entry when this reader claimed one.
+     * @return true if an entry was claimed; false if none is ready.
+     */
+    public boolean read(final AtomicCursor cursor, final SlickEntry entry)
+    {
+        final AtomicBuffer buffer = this.buffer;
+        final long mask = this.mask;
+        final int capacity = this.capacity;
+        while (true)
+        {
+            // acquire: pairs with the release of the reader that moved it last.
+            final long current = cursor.load();
+            final int slotOffset = slotOffset(current);
+            // acquire: pairs with the producer's release of data_index.
+            final long index = buffer.getLongVolatile(slotOffset + SLOT_DATA_INDEX_OFFSET);
+            if (NONE == index)
+            {
+                return false;
+            }
+            // acquire (C++ relaxed): reset detection, as C++ on every read.
+            if ((buffer.getLongVolatile(RESERVED_OFFSET) >>> RESERVED_INDEX_SHIFT) < index)
+            {
+                cursor.store(0);
+                continue;
+            }
+            if (index < current)
+            {
+                return false;
+            }
+            if ((index & mask) != (current & mask))
+            {
+                // full fence: follow the wrap marker; if another reader moved the cursor first, it did the same.
+                cursor.compareAndSet(current, index);
+                continue;
+            }
+            // plain: ordered after the acquire of data_index.
+            final int count = buffer.getInt(slotOffset + SLOT_SIZE_OFFSET);
+            if (count < 1 || (index & mask) + count > capacity)
+            {
+                // acquire: was the slot overwritten while we read it? Then look again; otherwise it is corrupt.
+                if (index != buffer.getLongVolatile(slotOffset + SLOT_DATA_INDEX_OFFSET))
+                {
+                    continue;
+                }
+                throw new IllegalStateException("slot[" + (index & mask) + "].size=" + count + " for index=" +
+                    index + " (expected 1 to " + (capacity - (index & mask)) + ')');
+            }
+            // full fence (C++ release): claims the entry for this reader only.
+            if (cursor.compareAndSet(current, index + count))
+            {
+                if (index > current)
+                {
+                    lossTotal.getAndAdd(index - current);
+                }
+                entry.set(index, offset(index), count, count * elementSize);
+                return true;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /**
+     * Reads the most recently published entry without moving any cursor, as C++ {@code read_last()}, but correct for
+     * every index (C++ v1.4.0 indexes the slot array without masking). On a legacy segment it is the last
+     * <em>reserved</em> entry, from {@code reserved}, as pre-1.4 C++ does: it may not be published yet.
+     *
+     * @param entry filled in with the entry when there is one.
+     * @return true if there is one; false if nothing was published (or reserved, on a legacy segment).
+     */
+    public boolean readLast(final SlickEntry entry)
+    {
+        final AtomicBuffer buffer = this.buffer;
+        if (hasLastPublished)
+        {
+            // acquire: pairs with the publishing CAS, so the slot and the bytes of that entry are complete.
+            long last = buffer.getLongVolatile(LAST_PUBLISHED_OFFSET);
+            while (NONE != last)
+            {
+                // plain: ordered after the acquire above.
+                final int count = buffer.getInt(slotOffset(last) + SLOT_SIZE_OFFSET);
+                if (count >= 1 && (last & mask) + count <= capacity)
+                {
+                    entry.set(last, offset(last), count, count * elementSize);
+                    return true;
+                }
+                // acquire: a slot overwritten since (a wrap marker of a later lap) means last moved on: look again.
+                final long again = buffer.getLongVolatile(LAST_PUBLISHED_OFFSET);
+                if (again == last)
+                {
+                    throw new IllegalStateException("slot[" + (last & mask) + "].size=" + count +
+                        " for last_published=" + last + " (expected 1 to " + (capacity - (last & mask)) + ')');
+                }
+                last = again;
+            }
+            return false;
+        }
+        // acquire (C++ relaxed).
+        final long reserved = buffer.getLongVolatile(RESERVED_OFFSET);
+        final long index = reserved >>> RESERVED_INDEX_SHIFT;
+        if (0 == index)
+        {
+            return false;
+        }
+        final int count = (int)(reserved & RESERVED_SIZE_MASK);
+        final long last = index - count;
+        entry.set(last, offset(last), count, count * elementSize);
+        return true;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // State
+    // ------------------------------------------------------------------------------------------------------------
+
+    /**
+     * @return the current write index ({@code reserved >> 16}): a cursor there reads only entries published from now
+     *         on.
+     */
+    public long initialReadingIndex()
+    {
+        // acquire (C++ relaxed): not a hot path.
+        return buffer.getLongVolatile(RESERVED_OFFSET) >>> RESERVED_INDEX_SHIFT;
+    }
+
+    /**
+     * Empties the queue, as C++ {@code reset()}: every slot back to empty, {@code reserved = 0},
+     * {@code last_published = NONE}, loss total 0. Only while no other thread or process uses the queue.
+     */
+    public void reset()
+    {
+        clearSlots(buffer, capacity);
+        // release: the cleared slots are visible to whoever sees reserved = 0.
+        buffer.putLongRelease(RESERVED_OFFSET, 0);
+        if (hasLastPublished)
+        {
+            // release: after reserved, as C++.
+            buffer.putLongRelease(LAST_PUBLISHED_OFFSET, NONE);
+        }
+        lossTotal.set(0);
+    }
+
+    /** @return the elements all readers of this instance lost to producers lapping them. */
+    public long lossCount()
+    {
+        return lossTotal.get();
+    }
+
+    /** @return the number of slots. */
+    public int capacity()
+    {
+        return capacity;
+    }
+
+    /** @return the element size in bytes. */
+    public int elementSize()
+    {
+        return elementSize;
+    }
+
+    /** @return the largest entry {@link #reserve(int)} accepts: {@code min(capacity, 65535)} elements. */
+    public int maxEntryElements()
+    {
+        return Math.min(capacity, MAX_ENTRY_ELEMENTS);
+    }
+
+    /** @return true when this instance initialised the queue (or it is {@link #local}). */
+    public boolean isCreator()
+    {
+        return creator;
+    }
+
+    /** @return true for a pre-1.4 segment, which has no {@code last_published}. */
+    public boolean isLegacy()
+    {
+        return !hasLastPublished;
+    }
+
+    /** @return the memory of the whole segment: elements are at {@link #offset(long)}. */
+    public AtomicBuffer buffer()
+    {
+        return buffer;
+    }
+
+    /**
+     * Unmaps the segment; idempotent. The name stays until {@link #unlink()}. Only once no thread uses the queue.
+     */
+    @Override
+    public void close()
+    {
+        if (!closed)
+        {
+            closed = true;
+            if (null != segment)
+            {
+                segment.close();
+            }
+            else
+            {
+                buffer.wrap(new byte[0]);
+            }
+        }
+    }
+
+    /**
+     * Removes the shared-memory object's name, like C++'s creator does in its destructor; mappings stay valid.
+     *
+     * @return true if this call removed it; false if it was already gone or the queue is local.
+     */
+    public boolean unlink()
+    {
+        return null != segment && segment.unlink();
+    }
+
+    private int slotOffset(final long index)
+    {
+        return HEADER_LENGTH + (int)(index & mask) * SLOT_LENGTH;
+    }
+
+    private void checkEntryElements(final int n)
+    {
+        final int limit = maxEntryElements();
+        if (n < 1 || n > limit)
+        {
+            throw new IllegalArgumentException("n=" + n + " (expected 1 to " + limit + ", min(capacity=" + capacity +
+                ", " + MAX_ENTRY_ELEMENTS + "))");
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "SlickQueue{" + (null != segment ? segment.name().toString() : "local") + ", capacity=" + capacity +
+            ", elementSize=" + elementSize + ", legacy=" + !hasLastPublished + ", creator=" + creator + '}';
+    }
+}
