@@ -702,6 +702,7 @@ public final class SlickQueue implements AutoCloseable
         final long mask = this.mask;
         final int capacity = this.capacity;
         long position = cursor.position;
+        boolean resetSeen = false;
         while (true)
         {
             final int slotOffset = slotOffset(position);
@@ -718,7 +719,14 @@ public final class SlickQueue implements AutoCloseable
                 cursor.reservedIndexSeen = reservedIndex;
                 if (reservedIndex < index)
                 {
-                    // The queue was reset under us: start again from the beginning.
+                    if (resetSeen)
+                    {
+                        // Still ahead of reserved after a restart: a slot no producer wrote (corrupt or hostile
+                        // segment). Report no data rather than spin.
+                        return NONE;
+                    }
+                    // The queue was reset under us: start again from the beginning, once per call.
+                    resetSeen = true;
                     position = 0;
                     cursor.position = 0;
                     continue;
@@ -773,6 +781,7 @@ public final class SlickQueue implements AutoCloseable
         final AtomicBuffer buffer = this.buffer;
         final long mask = this.mask;
         final int capacity = this.capacity;
+        boolean resetSeen = false;
         while (true)
         {
             // acquire: pairs with the release of the reader that moved it last.
@@ -787,6 +796,12 @@ public final class SlickQueue implements AutoCloseable
             // acquire (C++ relaxed): reset detection, as C++ on every read.
             if ((buffer.getLongVolatile(RESERVED_OFFSET) >>> RESERVED_INDEX_SHIFT) < index)
             {
+                if (resetSeen)
+                {
+                    // Still ahead of reserved after a restart: corrupt or hostile segment; no data, no spin.
+                    return false;
+                }
+                resetSeen = true;
                 cursor.store(0);
                 continue;
             }

@@ -1,6 +1,8 @@
 package dev.shmq.slick;
 
+
 import dev.shmq.core.TempShm;
+import dev.shmq.layout.SlickQueueDescriptor;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.NoOpIdleStrategy;
@@ -394,5 +396,21 @@ class SlickQueueTest
         final DirectBuffer[] seen = new DirectBuffer[1];
         queue.drain(new SlickCursor(), (buffer, offset, count, index) -> seen[0] = buffer, 1);
         assertEquals(queue.buffer(), seen[0]);
+    }
+
+    @Test
+    void shouldReportNoDataRatherThanSpinWhenSlotIndexIsAheadOfReservedForever()
+    {
+        try (SlickQueue queue = SlickQueue.local(4, 8))
+        {
+            // A slot claiming an index no producer reserved, as a hostile or corrupt segment could hold.
+            queue.buffer().putLongVolatile(
+                SlickQueueDescriptor.slotOffset(0) + SlickQueueDescriptor.SLOT_DATA_INDEX_OFFSET, 1_000_000);
+            final SlickCursor cursor = new SlickCursor();
+            final SlickEntry entry = new SlickEntry();
+            assertFalse(queue.read(cursor, entry));
+            final AtomicCursor shared = AtomicCursor.local();
+            assertFalse(queue.read(shared, entry));
+        }
     }
 }
