@@ -4,6 +4,7 @@ import dev.shmq.testkit.CheckedPayload;
 import dev.shmq.testkit.ChildProcess;
 import dev.shmq.testkit.NativePeer;
 import dev.shmq.testkit.ShmTestExtension;
+import dev.shmq.testkit.ShmqPeers;
 import dev.shmq.testkit.ShmTestNames;
 import dev.shmq.zeroq.ZeroqQueue;
 import dev.shmq.zeroq.ZeroqRange;
@@ -38,11 +39,7 @@ class ZeroqInteropTest
     @BeforeAll
     static void compilePeer()
     {
-        peer = NativePeer.builder("zeroq_peer")
-            .sourceResource("dev/shmq/testkit/peers/zeroq_peer.cpp")
-            .sourceResource("dev/shmq/testkit/peers/zeroq_queue.hpp")
-            .shmqLayoutHeaders()
-            .build();
+        peer = ShmqPeers.zeroq();
     }
 
     @Test

@@ -12,6 +12,7 @@
 // Element: u64 producer id, u64 sequence, then bytes (producer * 31 + sequence + i) & 0xFF.
 // Stop element: producer id = ~0. Every mode prints READY once attached and DONE ... at the end;
 // a verification failure prints FAIL ... and exits 1.
+#include "peer_common.hpp"
 #include "zeroq_queue.hpp"
 
 #include <atomic>
@@ -33,12 +34,7 @@ namespace
 {
 constexpr uint64_t STOP = ~0ULL;
 
-[[noreturn]] void die(const std::string& message)
-{
-    std::printf("FAIL %s\n", message.c_str());
-    std::fflush(stdout);
-    std::exit(1);
-}
+using namespace shmq_peer;
 
 void* map_existing(const std::string& name, shmq_peer::ZeroqQueue& queue)
 {

@@ -1,0 +1,407 @@
+// SlickQueue v1.4.0 in C++, written from PROTOCOLS.md section 1 (C++ slick::SlickQueue<T> over shared memory):
+// the one native implementation of the protocol that shmq's interop peers and benchmark peers share. It shares no
+// code with the Java side, only the struct definitions of shmq/slick_queue_layout.h, which the layout tests check
+// against the Java declarations. It behaves as C++ SlickQueue v1.4.0 does on the wire (same atomic operations, same
+// memory orders), except that read_last masks the slot index (v1.4.0 does not, which reads out of bounds once
+// last_published >= size).
+#pragma once
+
+#include "peer_common.hpp"
+#include "shmq/slick_queue_layout.h"
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <cstring>
+#include <fcntl.h>
+#include <string>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
+
+namespace shmq_peer
+{
+namespace sq = shmq::slick_queue;
+
+constexpr auto INIT_POLL = std::chrono::milliseconds(1);
+constexpr auto INIT_TIMEOUT = std::chrono::seconds(2);
+constexpr auto LEGACY_GRACE = std::chrono::milliseconds(5);
+
+inline bool is_power_of_two(const uint64_t value)
+{
+    return value != 0 && (value & (value - 1)) == 0;
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// A mapped shared-memory object.
+// ------------------------------------------------------------------------------------------------------------
+
+struct Mapping
+{
+    void* base = nullptr;
+    std::size_t length = 0;
+    bool created = false;
+};
+
+inline Mapping map_fd(const int fd, const std::size_t length, const std::string& name)
+{
+    void* base = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    close(fd);
+    if (base == MAP_FAILED)
+    {
+        die("mmap " + name + ": " + std::strerror(errno));
+    }
+    return Mapping{base, length, false};
+}
+
+// Create-or-open as the C++ creator does: O_CREAT|O_EXCL, falling back to open when the name exists.
+inline Mapping create_or_open(const std::string& name, const std::size_t length)
+{
+    int fd = shm_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600);
+    bool created = true;
+    if (fd < 0 && errno == EEXIST)
+    {
+        created = false;
+        fd = shm_open(name.c_str(), O_RDWR, 0);
+    }
+    if (fd < 0)
+    {
+        die("shm_open " + name + ": " + std::strerror(errno));
+    }
+    if (created)
+    {
+        if (ftruncate(fd, static_cast<off_t>(length)) != 0)
+        {
+            die("ftruncate " + name + ": " + std::strerror(errno));
+        }
+    }
+    else
+    {
+        // The other creator sizes the object right after creating it: wait for that, then refuse a short object
+        // instead of mapping past its end.
+        const auto deadline = std::chrono::steady_clock::now() + INIT_TIMEOUT;
+        struct stat st{};
+        while (fstat(fd, &st) == 0 && static_cast<std::size_t>(st.st_size) < length &&
+            std::chrono::steady_clock::now() < deadline)
+        {
+            std::this_thread::sleep_for(INIT_POLL);
+        }
+        if (static_cast<std::size_t>(st.st_size) < length)
+        {
+            die("length=" + std::to_string(st.st_size) + " of " + name + " (expected at least " +
+                std::to_string(length) + ")");
+        }
+    }
+    Mapping mapping = map_fd(fd, length, name);
+    mapping.created = created;
+    return mapping;
+}
+
+inline Mapping open_existing(const std::string& name, const std::size_t min_length)
+{
+    const int fd = shm_open(name.c_str(), O_RDWR, 0);
+    if (fd < 0)
+    {
+        die("shm_open " + name + ": " + std::strerror(errno));
+    }
+    const auto deadline = std::chrono::steady_clock::now() + INIT_TIMEOUT;
+    struct stat st{};
+    while (fstat(fd, &st) == 0 && static_cast<std::size_t>(st.st_size) < min_length &&
+        std::chrono::steady_clock::now() < deadline)
+    {
+        std::this_thread::sleep_for(INIT_POLL);
+    }
+    if (static_cast<std::size_t>(st.st_size) < min_length)
+    {
+        die("length=" + std::to_string(st.st_size) + " of " + name + " (expected at least " +
+            std::to_string(min_length) + ")");
+    }
+    return map_fd(fd, static_cast<std::size_t>(st.st_size), name);
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// The queue.
+// ------------------------------------------------------------------------------------------------------------
+
+struct Entry
+{
+    uint64_t index = 0;
+    uint8_t* data = nullptr;
+    uint32_t count = 0;
+};
+
+class SlickQueue
+{
+public:
+    SlickQueue(const Mapping& mapping, const bool has_last_published)
+        : header_(static_cast<shmq::SlickQueueHeader*>(mapping.base)),
+          slots_(reinterpret_cast<shmq::SlickQueueSlot*>(static_cast<uint8_t*>(mapping.base) + sq::HEADER_LENGTH)),
+          size_(header_->size),
+          mask_(size_ - 1),
+          element_size_(header_->element_size),
+          data_(static_cast<uint8_t*>(mapping.base) + sq::data_offset(size_)),
+          has_last_published_(has_last_published)
+    {
+    }
+
+    uint32_t size() const { return size_; }
+    uint32_t element_size() const { return element_size_; }
+    uint64_t loss_count() const { return loss_count_; }
+
+    uint8_t* element(const uint64_t index) const
+    {
+        return data_ + static_cast<std::size_t>(index & mask_) * element_size_;
+    }
+
+    uint64_t reserve(const uint32_t n)
+    {
+        if (n == 0 || n > size_)
+        {
+            die("reserve n=" + std::to_string(n) + " (expected 1 to " + std::to_string(size_) + ")");
+        }
+        if (n == 1)
+        {
+            const uint64_t prev = header_->reserved.fetch_add(1ULL << sq::RESERVED_INDEX_SHIFT,
+                std::memory_order_release);
+            const uint64_t index = prev >> sq::RESERVED_INDEX_SHIFT;
+            const uint64_t prev_size = prev & sq::RESERVED_SIZE_MASK;
+            if (prev_size != 1)
+            {
+                uint64_t expected = sq::pack_reserved(index + 1, prev_size);
+                header_->reserved.compare_exchange_strong(expected, sq::pack_reserved(index + 1, 1),
+                    std::memory_order_release, std::memory_order_relaxed);
+            }
+            return index;
+        }
+        uint64_t reserved = header_->reserved.load(std::memory_order_relaxed);
+        uint64_t index = 0;
+        bool wrapped = false;
+        for (;;)
+        {
+            index = reserved >> sq::RESERVED_INDEX_SHIFT;
+            const uint64_t idx = index & mask_;
+            wrapped = idx + n > size_;
+            if (wrapped)
+            {
+                index += size_ - idx;
+            }
+            if (header_->reserved.compare_exchange_weak(reserved, sq::pack_reserved(index + n, n),
+                std::memory_order_release, std::memory_order_relaxed))
+            {
+                break;
+            }
+            cpu_relax();
+        }
+        if (wrapped)
+        {
+            shmq::SlickQueueSlot& marker = slots_[(reserved >> sq::RESERVED_INDEX_SHIFT) & mask_];
+            marker.size = n;
+            marker.data_index.store(index, std::memory_order_release);
+        }
+        return index;
+    }
+
+    void publish(const uint64_t index, const uint32_t n)
+    {
+        shmq::SlickQueueSlot& slot = slots_[index & mask_];
+        slot.size = n;
+        slot.data_index.store(index, std::memory_order_release);
+        if (has_last_published_)
+        {
+            uint64_t current = header_->last_published.load(std::memory_order_relaxed);
+            while ((current == sq::NONE || current < index) &&
+                !header_->last_published.compare_exchange_weak(current, index, std::memory_order_release,
+                    std::memory_order_relaxed))
+            {
+            }
+        }
+    }
+
+    bool read(uint64_t& cursor, Entry& entry)
+    {
+        for (;;)
+        {
+            const uint64_t idx = cursor & mask_;
+            shmq::SlickQueueSlot& slot = slots_[idx];
+            const uint64_t index = slot.data_index.load(std::memory_order_acquire);
+            if (index != sq::NONE &&
+                (header_->reserved.load(std::memory_order_relaxed) >> sq::RESERVED_INDEX_SHIFT) < index)
+            {
+                cursor = 0;
+                continue;
+            }
+            if (index == sq::NONE || index < cursor)
+            {
+                return false;
+            }
+            if (index > cursor && (index & mask_) != idx)
+            {
+                cursor = index;
+                continue;
+            }
+            if (index > cursor)
+            {
+                loss_count_ += index - cursor;
+            }
+            const uint32_t n = slot.size;
+            entry = Entry{index, element(index), n};
+            cursor = index + n;
+            return true;
+        }
+    }
+
+    bool read(std::atomic<uint64_t>& cursor, Entry& entry)
+    {
+        for (;;)
+        {
+            uint64_t current = cursor.load(std::memory_order_acquire);
+            const uint64_t idx = current & mask_;
+            shmq::SlickQueueSlot& slot = slots_[idx];
+            const uint64_t index = slot.data_index.load(std::memory_order_acquire);
+            if (index != sq::NONE &&
+                (header_->reserved.load(std::memory_order_relaxed) >> sq::RESERVED_INDEX_SHIFT) < index)
+            {
+                cursor.store(0, std::memory_order_release);
+                continue;
+            }
+            if (index == sq::NONE || index < current)
+            {
+                return false;
+            }
+            if (index > current && (index & mask_) != idx)
+            {
+                cursor.compare_exchange_weak(current, index, std::memory_order_release, std::memory_order_relaxed);
+                continue;
+            }
+            const uint32_t n = slot.size;
+            if (cursor.compare_exchange_weak(current, index + n, std::memory_order_release,
+                std::memory_order_relaxed))
+            {
+                if (index > current)
+                {
+                    loss_count_ += index - current;
+                }
+                entry = Entry{index, element(index), n};
+                return true;
+            }
+            cpu_relax();
+        }
+    }
+
+    bool read_last(Entry& entry) const
+    {
+        if (has_last_published_)
+        {
+            const uint64_t last = header_->last_published.load(std::memory_order_acquire);
+            if (last == sq::NONE)
+            {
+                return false;
+            }
+            entry = Entry{last, element(last), slots_[last & mask_].size};
+            return true;
+        }
+        const uint64_t reserved = header_->reserved.load(std::memory_order_relaxed);
+        const uint64_t index = reserved >> sq::RESERVED_INDEX_SHIFT;
+        if (index == 0)
+        {
+            return false;
+        }
+        const uint64_t n = reserved & sq::RESERVED_SIZE_MASK;
+        entry = Entry{index - n, element(index - n), static_cast<uint32_t>(n)};
+        return true;
+    }
+
+private:
+    static void cpu_relax()
+    {
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#else
+        std::this_thread::yield();
+#endif
+    }
+
+    shmq::SlickQueueHeader* header_;
+    shmq::SlickQueueSlot* slots_;
+    uint32_t size_;
+    uint64_t mask_;
+    uint32_t element_size_;
+    uint8_t* data_;
+    bool has_last_published_;
+    uint64_t loss_count_ = 0;
+};
+
+// Everything the initialiser writes after winning init_state 0 -> 2, ending with init_state = 3 (release).
+inline void initialise(shmq::SlickQueueHeader* header, const uint32_t size, const uint32_t element_size)
+{
+    header->header_magic.store(sq::MAGIC, std::memory_order_release);
+    header->reserved.store(0, std::memory_order_relaxed);
+    header->last_published.store(sq::NONE, std::memory_order_relaxed);
+    header->size = size;
+    header->element_size = element_size;
+    auto* slots = reinterpret_cast<shmq::SlickQueueSlot*>(reinterpret_cast<uint8_t*>(header) + sq::HEADER_LENGTH);
+    for (uint32_t i = 0; i < size; i++)
+    {
+        slots[i].data_index.store(sq::NONE, std::memory_order_relaxed);
+        slots[i].size = 1;
+    }
+    header->init_state.store(sq::INIT_STATE_READY, std::memory_order_release);
+}
+
+// Readiness: poll init_state every millisecond for up to 2 s. Returns whether last_published is valid.
+inline bool await_ready(shmq::SlickQueueHeader* header, const std::string& name)
+{
+    const auto start = std::chrono::steady_clock::now();
+    for (;;)
+    {
+        const uint32_t state = header->init_state.load(std::memory_order_acquire);
+        const auto waited = std::chrono::steady_clock::now() - start;
+        if (state == sq::INIT_STATE_READY)
+        {
+            return header->header_magic.load(std::memory_order_acquire) == sq::MAGIC;
+        }
+        if (state == sq::INIT_STATE_LEGACY && header->size != 0 && header->element_size != 0 &&
+            waited >= LEGACY_GRACE)
+        {
+            return false;
+        }
+        if (waited >= INIT_TIMEOUT)
+        {
+            die("timed out waiting for initialisation of " + name + ": init_state=" + std::to_string(state));
+        }
+        std::this_thread::sleep_for(INIT_POLL);
+    }
+}
+
+struct Attached
+{
+    Mapping mapping;
+    bool has_last_published;
+};
+
+// The opener: existing object, readiness, size a power of two, element_size equal to ours, length enough.
+inline Attached attach(const std::string& name, const uint32_t element_size)
+{
+    const Mapping mapping = open_existing(name, sq::HEADER_LENGTH);
+    auto* header = static_cast<shmq::SlickQueueHeader*>(mapping.base);
+    const bool has_last_published = await_ready(header, name);
+    const uint32_t size = header->size;
+    if (!is_power_of_two(size))
+    {
+        die("size=" + std::to_string(size) + " of " + name + " (expected a power of two)");
+    }
+    if (header->element_size != element_size)
+    {
+        die("element_size=" + std::to_string(header->element_size) + " of " + name + " (expected " +
+            std::to_string(element_size) + ")");
+    }
+    if (sq::total_length(size, element_size) > mapping.length)
+    {
+        die("length=" + std::to_string(mapping.length) + " of " + name + " (expected at least " +
+            std::to_string(sq::total_length(size, element_size)) + ")");
+    }
+    return Attached{mapping, has_last_published};
+}
+}

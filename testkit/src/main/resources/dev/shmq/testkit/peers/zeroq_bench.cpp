@@ -1,0 +1,404 @@
+// Benchmark peer for shmq's perf module: the C++ zeroq (zeroq_queue.hpp) in the roles dev.shmq.perf.BenchWorker
+// plays for the Java systems, with the same key=value arguments, READY/GO handshake and RESULT line, and the same
+// bench control object (dev.shmq.perf.BenchControl):
+//   0 + 64p: u64 sent by producer p, 8 + 64p: u64 done flag (release); 512 + 64c: u64 received by consumer c.
+// Roles: send, recv (throughput), ping, pong (round trip over NAME-a and NAME-b; ping writes its samples, raw
+// little-endian int64 nanoseconds, to samples=PATH).
+#include "zeroq_queue.hpp"
+
+#include <atomic>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <fcntl.h>
+#include <iostream>
+#include <map>
+#include <string>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+namespace
+{
+constexpr int POLL_LIMIT = 256;
+constexpr uint64_t CHECK_INTERVAL = 1024;
+constexpr int64_t LOSS_TIMEOUT_NANOS = 500'000'000;
+
+std::map<std::string, std::string> args;
+
+[[noreturn]] void die(const std::string& message)
+{
+    std::printf("FAIL %s\n", message.c_str());
+    std::fflush(stdout);
+    std::exit(1);
+}
+
+std::string arg(const std::string& key, const std::string& fallback = "")
+{
+    const auto it = args.find(key);
+    if (it == args.end())
+    {
+        if (fallback.empty())
+        {
+            die("missing argument " + key);
+        }
+        return fallback;
+    }
+    return it->second;
+}
+
+int64_t arg_long(const std::string& key, const int64_t fallback)
+{
+    const auto it = args.find(key);
+    return it == args.end() ? fallback : std::stoll(it->second);
+}
+
+inline int64_t now_nanos()
+{
+    timespec ts {};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+std::string path_of(const std::string& name)
+{
+    return arg("shmdir", "/dev/shm") + "/" + name;
+}
+
+void* map_path(const std::string& name, const size_t create_length, size_t& length)
+{
+    const std::string path = path_of(name);
+    const int fd = create_length > 0 ? open(path.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600) : open(path.c_str(), O_RDWR);
+    if (fd < 0)
+    {
+        die("open " + path + ": " + std::strerror(errno));
+    }
+    if (create_length > 0 && ftruncate(fd, static_cast<off_t>(create_length)) != 0)
+    {
+        die("ftruncate " + path + ": " + std::strerror(errno));
+    }
+    struct stat st {};
+    fstat(fd, &st);
+    length = static_cast<size_t>(st.st_size);
+    void* base = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    close(fd);
+    if (base == MAP_FAILED)
+    {
+        die(std::string("mmap: ") + std::strerror(errno));
+    }
+    return base;
+}
+
+shmq_peer::ZeroqQueue queue_of(const std::string& name, const bool creator)
+{
+    shmq_peer::ZeroqQueue queue;
+    size_t length = 0;
+    if (creator)
+    {
+        const uint64_t capacity = static_cast<uint64_t>(arg_long("slots", 1024));
+        const uint64_t element_size = static_cast<uint64_t>(arg_long("payload", 8));
+        void* base = map_path(name, shmq_peer::zeroq_total_length(capacity, element_size), length);
+        shmq_peer::ZeroqQueue::initialise(base, capacity, element_size);
+        queue.bind(base);
+        return queue;
+    }
+    void* base = map_path(name, 0, length);
+    auto* header = static_cast<shmq::ZeroqHeader*>(base);
+    const int64_t deadline = now_nanos() + 5'000'000'000LL;
+    while (std::atomic_ref<uint64_t>(header->element_size).load(std::memory_order_acquire) == 0)
+    {
+        if (now_nanos() > deadline)
+        {
+            die("zeroq header never initialised: " + name);
+        }
+        usleep(1000);
+    }
+    queue.bind(base);
+    if (shmq_peer::zeroq_total_length(queue.mask + 1, queue.element_size) != length)
+    {
+        die("zeroq header does not match object length " + std::to_string(length));
+    }
+    return queue;
+}
+
+struct Control
+{
+    uint8_t* base = nullptr;
+
+    std::atomic_ref<uint64_t> word(const size_t offset) const
+    {
+        return std::atomic_ref<uint64_t>(*reinterpret_cast<uint64_t*>(base + offset));
+    }
+
+    void producer_done(const int producer, const uint64_t sent) const
+    {
+        word(64 * producer).store(sent, std::memory_order_relaxed);
+        word(8 + 64 * producer).store(1, std::memory_order_release);
+    }
+
+    int64_t total_sent_if_done(const int producers) const
+    {
+        int64_t total = 0;
+        for (int p = 0; p < producers; p++)
+        {
+            if (word(8 + 64 * p).load(std::memory_order_acquire) == 0)
+            {
+                return -1;
+            }
+            total += static_cast<int64_t>(word(64 * p).load(std::memory_order_relaxed));
+        }
+        return total;
+    }
+
+    void received(const int consumer, const uint64_t count) const
+    {
+        word(512 + 64 * consumer).store(count, std::memory_order_release);
+    }
+
+    uint64_t total_received(const int consumers) const
+    {
+        uint64_t total = 0;
+        for (int c = 0; c < consumers; c++)
+        {
+            total += word(512 + 64 * c).load(std::memory_order_acquire);
+        }
+        return total;
+    }
+};
+
+Control control_of(const std::string& name)
+{
+    size_t length = 0;
+    Control control;
+    control.base = static_cast<uint8_t*>(map_path(name, 0, length));
+    if (length < 4096)
+    {
+        die("control object too short: " + std::to_string(length));
+    }
+    return control;
+}
+
+void ready_and_await_go()
+{
+    std::printf("READY\n");
+    std::fflush(stdout);
+    std::string line;
+    if (!std::getline(std::cin, line) || line != "GO")
+    {
+        die("stdin line=" + line + " (expected GO)");
+    }
+}
+
+std::vector<uint8_t> message_of(const size_t payload)
+{
+    std::vector<uint8_t> message(payload);
+    for (size_t i = 0; i < payload; i++)
+    {
+        message[i] = static_cast<uint8_t>(i * 31);
+    }
+    return message;
+}
+
+void send()
+{
+    ready_and_await_go();
+    const Control control = control_of(arg("ctl"));
+    shmq_peer::ZeroqQueue queue = queue_of(arg("name"), false);
+    std::vector<uint8_t> message = message_of(queue.element_size);
+    const int64_t count = arg_long("count", 0);
+    const int64_t duration = (arg_long("durationMs", 1000) + arg_long("warmupMs", 300)) * 1'000'000;
+    const int64_t start = now_nanos();
+    uint64_t sent = 0;
+    uint64_t next_check = CHECK_INTERVAL;
+    while (count == 0 || sent < static_cast<uint64_t>(count))
+    {
+        std::memcpy(message.data(), &sent, sizeof(sent));
+        if (queue.enqueue(message.data()))
+        {
+            sent++;
+            if (sent >= next_check)
+            {
+                next_check = sent + CHECK_INTERVAL;
+                if (count == 0 && now_nanos() - start >= duration)
+                {
+                    break;
+                }
+            }
+        }
+    }
+    const int64_t end = now_nanos();
+    control.producer_done(static_cast<int>(arg_long("index", 0)), sent);
+    std::printf("RESULT sent=%llu nanos=%lld\n", static_cast<unsigned long long>(sent), static_cast<long long>(end - start));
+}
+
+void receive()
+{
+    const Control control = control_of(arg("ctl"));
+    shmq_peer::ZeroqQueue queue = queue_of(arg("name"), arg("creator", "false") == "true");
+    std::vector<uint8_t> message(queue.element_size);
+    const int consumer = static_cast<int>(arg_long("index", 0));
+    const int producers = static_cast<int>(arg_long("producers", 1));
+    const int consumers = static_cast<int>(arg_long("consumers", 1));
+    const int64_t warmup = arg_long("warmupMs", 300) * 1'000'000;
+    ready_and_await_go();
+    uint64_t received = 0;
+    uint64_t next_check = CHECK_INTERVAL;
+    int64_t first = 0;
+    int64_t warm_received = -1;
+    int64_t warm_nanos = 0;
+    int64_t last = 0;
+    int64_t last_progress = now_nanos();
+    uint64_t stamped = 0;
+    for (;;)
+    {
+        int taken = 0;
+        while (taken < POLL_LIMIT && queue.dequeue(message.data()))
+        {
+            taken++;
+        }
+        if (taken > 0)
+        {
+            if (received == 0)
+            {
+                first = now_nanos();
+            }
+            received += taken;
+            if (received >= next_check)
+            {
+                next_check = received + CHECK_INTERVAL;
+                control.received(consumer, received);
+                if (warm_received < 0 && now_nanos() - first >= warmup)
+                {
+                    warm_received = static_cast<int64_t>(received);
+                    warm_nanos = now_nanos();
+                }
+            }
+            continue;
+        }
+        const int64_t now = now_nanos();
+        if (received != stamped)
+        {
+            stamped = received;
+            last = now;
+            last_progress = now;
+        }
+        control.received(consumer, received);
+        const int64_t total = control.total_sent_if_done(producers);
+        if (total >= 0 && (control.total_received(consumers) >= static_cast<uint64_t>(total) ||
+            now - last_progress > LOSS_TIMEOUT_NANOS))
+        {
+            break;
+        }
+    }
+    if (warm_received < 0)
+    {
+        warm_received = 0;
+        warm_nanos = first;
+    }
+    std::printf("RESULT received=%llu warmReceived=%lld warmNanos=%lld lastNanos=%lld\n",
+        static_cast<unsigned long long>(received), static_cast<long long>(warm_received),
+        static_cast<long long>(warm_nanos), static_cast<long long>(last));
+}
+
+void ping()
+{
+    const std::string name = arg("name");
+    shmq_peer::ZeroqQueue in = queue_of(name + "-b", true);
+    ready_and_await_go();
+    shmq_peer::ZeroqQueue out = queue_of(name + "-a", false);
+    std::vector<uint8_t> message = message_of(out.element_size);
+    std::vector<uint8_t> reply(in.element_size);
+    const int64_t count = arg_long("count", 100'000);
+    const int64_t warmup = count / 5;
+    std::vector<int64_t> samples;
+    samples.reserve(static_cast<size_t>(count));
+    for (int64_t i = 0; i < warmup + count; i++)
+    {
+        const int64_t start = now_nanos();
+        std::memcpy(message.data(), &start, sizeof(start));
+        while (!out.enqueue(message.data()))
+        {
+        }
+        while (!in.dequeue(reply.data()))
+        {
+        }
+        const int64_t rtt = now_nanos() - start;
+        if (i >= warmup)
+        {
+            samples.push_back(rtt);
+        }
+    }
+    FILE* file = std::fopen(arg("samples").c_str(), "wb");
+    if (file == nullptr)
+    {
+        die("cannot write samples " + arg("samples"));
+    }
+    std::fwrite(samples.data(), sizeof(int64_t), samples.size(), file);
+    std::fclose(file);
+    std::printf("RESULT count=%zu\n", samples.size());
+}
+
+void pong()
+{
+    const std::string name = arg("name");
+    shmq_peer::ZeroqQueue in = queue_of(name + "-a", true);
+    ready_and_await_go();
+    shmq_peer::ZeroqQueue out = queue_of(name + "-b", false);
+    std::vector<uint8_t> message(in.element_size);
+    std::vector<uint8_t> reply = message_of(out.element_size);
+    const int64_t count = arg_long("count", 100'000);
+    const int64_t total = count + count / 5;
+    for (int64_t i = 0; i < total; i++)
+    {
+        while (!in.dequeue(message.data()))
+        {
+        }
+        std::memcpy(reply.data(), message.data(), sizeof(int64_t));
+        while (!out.enqueue(reply.data()))
+        {
+        }
+    }
+    std::printf("RESULT echoed=%lld\n", static_cast<long long>(total));
+}
+}
+
+int main(int argc, char** argv)
+{
+    for (int i = 1; i < argc; i++)
+    {
+        const std::string kv = argv[i];
+        const size_t eq = kv.find('=');
+        if (eq == std::string::npos || eq == 0)
+        {
+            die("arg=" + kv + " (expected key=value)");
+        }
+        args[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
+    const std::string role = arg("role");
+    if (role == "send")
+    {
+        send();
+    }
+    else if (role == "recv")
+    {
+        receive();
+    }
+    else if (role == "ping")
+    {
+        ping();
+    }
+    else if (role == "pong")
+    {
+        pong();
+    }
+    else
+    {
+        die("role=" + role + " (expected send, recv, ping or pong)");
+    }
+    std::fflush(stdout);
+    return 0;
+}
