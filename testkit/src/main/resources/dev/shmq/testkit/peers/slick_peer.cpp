@@ -19,8 +19,9 @@
 //                                                   content and per-producer order (strictly +1 unless entries
 //                                                   were lost to lapping, then strictly increasing)
 //   slick_peer steal NAME CURSOR_NAME ESIZE         claim entries through a shared 8-byte atomic cursor object
-//                                                   until a stop entry is claimed; print "E index producer seq"
-//                                                   per entry claimed
+//                                                   until a stop entry is claimed; print "FIRST index" at the
+//                                                   first claim, and count, sum and sum of squares (mod 2^64) of
+//                                                   the indexes claimed in DONE
 //   slick_peer cursor-create CURSOR_NAME            create an 8-byte cursor object at 0, print READY, wait for a
 //                                                   line on stdin, unlink
 //   slick_peer read-last NAME ESIZE                 print "LAST index producer sequence count" or "LAST none"
@@ -257,7 +258,8 @@ int run_consume(const std::string& name, const uint32_t element_size, const uint
         }
         const auto found = next_sequence.find(producer);
         const uint64_t expected = found == next_sequence.end() ? 0 : found->second;
-        const bool lapped = queue.loss_count() != lost_before;
+        // A reader that starts mid-stream (START > 0) or was lapped cannot know a producer's next sequence.
+        const bool lapped = queue.loss_count() != lost_before || (start != 0 && found == next_sequence.end());
         if (lapped ? sequence < expected : sequence != expected)
         {
             die("producer=" + std::to_string(producer) + " sequence=" + std::to_string(sequence) + " at index=" +
@@ -291,6 +293,8 @@ int run_steal(const std::string& name, const std::string& cursor_name, const uin
     say("READY");
     Entry entry;
     uint64_t claimed = 0;
+    uint64_t index_sum = 0;
+    uint64_t index_square_sum = 0;  // modulo 2^64, as Java's long arithmetic
     auto last_progress = std::chrono::steady_clock::now();
     for (;;)
     {
@@ -313,12 +317,18 @@ int run_steal(const std::string& name, const std::string& cursor_name, const uin
         {
             break;
         }
-        std::printf("E %llu %llu %llu\n", static_cast<unsigned long long>(entry.index),
-            static_cast<unsigned long long>(producer), static_cast<unsigned long long>(sequence));
+        if (claimed == 0)
+        {
+            std::printf("FIRST %llu\n", static_cast<unsigned long long>(entry.index));
+            std::fflush(stdout);
+        }
         claimed++;
+        index_sum += entry.index;
+        index_square_sum += entry.index * entry.index;
     }
-    std::printf("DONE claimed=%llu lost=%llu\n", static_cast<unsigned long long>(claimed),
-        static_cast<unsigned long long>(queue.loss_count()));
+    std::printf("DONE claimed=%llu lost=%llu sum=%llu sumsq=%llu\n", static_cast<unsigned long long>(claimed),
+        static_cast<unsigned long long>(queue.loss_count()), static_cast<unsigned long long>(index_sum),
+        static_cast<unsigned long long>(index_square_sum));
     std::fflush(stdout);
     return 0;
 }
