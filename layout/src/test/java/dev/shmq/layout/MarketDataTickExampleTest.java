@@ -8,10 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class MarketDataTickExampleTest
 {
-    // README example
+    // README example: between the tags
     @Test
     void shouldShareAMarketDataTickWithCpp()
     {
+        // tag::layout-tick[]
         // The struct a C++ feed handler writes into shared memory, declared in Java.
         final CStruct tick = CStruct.builder("MarketDataTick")
             .structAlignas(64)                // one tick per cache line
@@ -35,5 +36,6 @@ class MarketDataTickExampleTest
         gpp.verify(tick);                     // g++ lays the same declaration out the same way
         gpp.verifyAgainstHeader(              // and the C++ peer's own header matches it, member by member
             Path.of("src/test/resources/cpp/market_data_tick.h"), "md::MarketDataTick", tick);
+        // end::layout-tick[]
     }
 }

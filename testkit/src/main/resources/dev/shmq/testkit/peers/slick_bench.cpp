@@ -1,0 +1,442 @@
+// Benchmark peer for shmq's perf module: the C++ SlickQueue (slick_queue.hpp) in the roles dev.shmq.perf.BenchWorker
+// plays for the Java systems, with the same key=value arguments, READY/GO handshake and RESULT line, and the same
+// bench control object (dev.shmq.perf.BenchControl):
+//   0 + 64p: u64 sent by producer p, 8 + 64p: u64 done flag (release); 512 + 64c: u64 received by consumer c.
+// One element of `payload` bytes per message, written in place at element(reserve(1)) and read in place, as the
+// Java SlickQueue rows do. SlickQueue is lossy: in throughput runs the producer keeps at most half the ring ahead of
+// what the consumers reported (as the Java producer does), so the rows count delivered messages.
+// Roles: send, recv (throughput; consumers=2 share an atomic cursor in NAME-cur), ping, pong (round trip over
+// NAME-a and NAME-b; ping writes its samples, raw little-endian int64 nanoseconds, to samples=PATH).
+#include "slick_queue.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <fcntl.h>
+#include <iostream>
+#include <map>
+#include <string>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+namespace
+{
+constexpr int POLL_LIMIT = 256;
+constexpr uint64_t CHECK_INTERVAL = 1024;
+constexpr int64_t LOSS_TIMEOUT_NANOS = 500'000'000;
+
+std::map<std::string, std::string> args;
+
+using shmq_peer::die;
+
+std::string arg(const std::string& key, const std::string& fallback = "")
+{
+    const auto it = args.find(key);
+    if (it == args.end())
+    {
+        if (fallback.empty())
+        {
+            die("missing argument " + key);
+        }
+        return fallback;
+    }
+    return it->second;
+}
+
+int64_t arg_long(const std::string& key, const int64_t fallback)
+{
+    const auto it = args.find(key);
+    return it == args.end() ? fallback : std::stoll(it->second);
+}
+
+inline int64_t now_nanos()
+{
+    timespec ts {};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+std::string path_of(const std::string& name)
+{
+    return arg("shmdir", "/dev/shm") + "/" + name;
+}
+
+void* map_path(const std::string& name, const size_t create_length, size_t& length)
+{
+    const std::string path = path_of(name);
+    const int fd = create_length > 0 ? open(path.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600) : open(path.c_str(), O_RDWR);
+    if (fd < 0)
+    {
+        die("open " + path + ": " + std::strerror(errno));
+    }
+    if (create_length > 0 && ftruncate(fd, static_cast<off_t>(create_length)) != 0)
+    {
+        die("ftruncate " + path + ": " + std::strerror(errno));
+    }
+    struct stat st {};
+    fstat(fd, &st);
+    length = static_cast<size_t>(st.st_size);
+    void* base = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    close(fd);
+    if (base == MAP_FAILED)
+    {
+        die(std::string("mmap: ") + std::strerror(errno));
+    }
+    return base;
+}
+
+struct Queue
+{
+    shmq_peer::SlickQueue* queue = nullptr;
+    std::atomic<uint64_t>* shared_cursor = nullptr;
+    uint64_t cursor = 0;
+    shmq_peer::Entry entry;
+};
+
+Queue queue_of(const std::string& name, const bool creator, const bool shared)
+{
+    const uint32_t element_size = static_cast<uint32_t>(arg_long("payload", 8));
+    Queue q;
+    if (creator)
+    {
+        const uint32_t size = static_cast<uint32_t>(arg_long("slots", 1024));
+        const shmq_peer::Mapping mapping = shmq_peer::create_or_open(name, shmq::slick_queue::total_length(size, element_size));
+        auto* header = static_cast<shmq::SlickQueueHeader*>(mapping.base);
+        uint32_t expected = shmq::slick_queue::INIT_STATE_UNINITIALISED;
+        if (!header->init_state.compare_exchange_strong(expected, shmq::slick_queue::INIT_STATE_INITIALISING,
+            std::memory_order_acq_rel))
+        {
+            die("init_state=" + std::to_string(expected) + " of " + name + " (expected 0 for a new queue)");
+        }
+        shmq_peer::initialise(header, size, element_size);
+        q.queue = new shmq_peer::SlickQueue(mapping, true);
+    }
+    else
+    {
+        const shmq_peer::Attached attached = shmq_peer::attach(name, element_size);
+        q.queue = new shmq_peer::SlickQueue(attached.mapping, attached.has_last_published);
+    }
+    if (shared)
+    {
+        const shmq_peer::Mapping cursor = shmq_peer::create_or_open(name + "-cur", sizeof(uint64_t));
+        q.shared_cursor = static_cast<std::atomic<uint64_t>*>(cursor.base);
+    }
+    return q;
+}
+
+inline bool read(Queue& q)
+{
+    return q.shared_cursor != nullptr ? q.queue->read(*q.shared_cursor, q.entry) : q.queue->read(q.cursor, q.entry);
+}
+
+struct Control
+{
+    uint8_t* base = nullptr;
+
+    std::atomic_ref<uint64_t> word(const size_t offset) const
+    {
+        return std::atomic_ref<uint64_t>(*reinterpret_cast<uint64_t*>(base + offset));
+    }
+
+    void producer_done(const int producer, const uint64_t sent) const
+    {
+        word(64 * producer).store(sent, std::memory_order_relaxed);
+        word(8 + 64 * producer).store(1, std::memory_order_release);
+    }
+
+    int64_t total_sent_if_done(const int producers) const
+    {
+        int64_t total = 0;
+        for (int p = 0; p < producers; p++)
+        {
+            if (word(8 + 64 * p).load(std::memory_order_acquire) == 0)
+            {
+                return -1;
+            }
+            total += static_cast<int64_t>(word(64 * p).load(std::memory_order_relaxed));
+        }
+        return total;
+    }
+
+    void received(const int consumer, const uint64_t count) const
+    {
+        word(512 + 64 * consumer).store(count, std::memory_order_release);
+    }
+
+    uint64_t total_received(const int consumers) const
+    {
+        uint64_t total = 0;
+        for (int c = 0; c < consumers; c++)
+        {
+            total += word(512 + 64 * c).load(std::memory_order_acquire);
+        }
+        return total;
+    }
+};
+
+Control control_of(const std::string& name)
+{
+    size_t length = 0;
+    Control control;
+    control.base = static_cast<uint8_t*>(map_path(name, 0, length));
+    if (length < 4096)
+    {
+        die("control object too short: " + std::to_string(length));
+    }
+    return control;
+}
+
+void ready_and_await_go()
+{
+    std::printf("READY\n");
+    std::fflush(stdout);
+    std::string line;
+    if (!std::getline(std::cin, line) || line != "GO")
+    {
+        die("stdin line=" + line + " (expected GO)");
+    }
+}
+
+std::vector<uint8_t> message_of(const size_t payload)
+{
+    std::vector<uint8_t> message(payload);
+    for (size_t i = 0; i < payload; i++)
+    {
+        message[i] = static_cast<uint8_t>(i * 31);
+    }
+    return message;
+}
+
+void send()
+{
+    ready_and_await_go();
+    const Control control = control_of(arg("ctl"));
+    Queue q = queue_of(arg("name"), false, false);
+    shmq_peer::SlickQueue& queue = *q.queue;
+    const std::vector<uint8_t> message = message_of(queue.element_size());
+    const size_t payload = message.size();
+    const int consumers = static_cast<int>(arg_long("consumers", 1));
+    const uint64_t window = queue.size() / 2;
+    const int64_t count = arg_long("count", 0);
+    const int64_t duration = (arg_long("durationMs", 1000) + arg_long("warmupMs", 300)) * 1'000'000;
+    const int64_t start = now_nanos();
+    uint64_t sent = 0;
+    uint64_t next_check = CHECK_INTERVAL;
+    uint64_t reserved_end = 0;
+    uint64_t consumed = 0;
+    while (count == 0 || sent < static_cast<uint64_t>(count))
+    {
+        if (reserved_end + 1 - consumed > window)
+        {
+            consumed = control.total_received(consumers);
+            if (reserved_end + 1 - consumed > window)
+            {
+                // consumers lost messages or stalled: end on time all the same
+                if (count == 0 && now_nanos() - start >= duration)
+                {
+                    break;
+                }
+                continue;
+            }
+        }
+        const uint64_t index = queue.reserve(1);
+        uint8_t* element = queue.element(index);
+        std::memcpy(element, message.data(), payload);
+        std::memcpy(element, &sent, sizeof(sent));
+        queue.publish(index, 1);
+        reserved_end = index + 1;
+        sent++;
+        if (sent >= next_check)
+        {
+            next_check = sent + CHECK_INTERVAL;
+            if (count == 0 && now_nanos() - start >= duration)
+            {
+                break;
+            }
+        }
+    }
+    const int64_t end = now_nanos();
+    control.producer_done(static_cast<int>(arg_long("index", 0)), sent);
+    std::printf("RESULT sent=%llu nanos=%lld\n", static_cast<unsigned long long>(sent), static_cast<long long>(end - start));
+}
+
+void receive()
+{
+    const Control control = control_of(arg("ctl"));
+    const int consumers_arg = static_cast<int>(arg_long("consumers", 1));
+    Queue q = queue_of(arg("name"), arg("creator", "false") == "true", consumers_arg > 1);
+    const uint64_t check_interval = std::max<uint64_t>(1, std::min<uint64_t>(CHECK_INTERVAL, q.queue->size() / 8));
+    uint64_t stamp = 0;
+    const int consumer = static_cast<int>(arg_long("index", 0));
+    const int producers = static_cast<int>(arg_long("producers", 1));
+    const int consumers = static_cast<int>(arg_long("consumers", 1));
+    const int64_t warmup = arg_long("warmupMs", 300) * 1'000'000;
+    ready_and_await_go();
+    uint64_t received = 0;
+    uint64_t next_check = check_interval;
+    int64_t first = 0;
+    int64_t warm_received = -1;
+    int64_t warm_nanos = 0;
+    int64_t last = 0;
+    int64_t last_progress = now_nanos();
+    uint64_t stamped = 0;
+    for (;;)
+    {
+        int taken = 0;
+        while (taken < POLL_LIMIT && read(q))
+        {
+            std::memcpy(&stamp, q.entry.data, sizeof(stamp));
+            taken++;
+        }
+        if (taken > 0)
+        {
+            if (received == 0)
+            {
+                first = now_nanos();
+            }
+            received += taken;
+            if (received >= next_check)
+            {
+                next_check = received + check_interval;
+                control.received(consumer, received);
+                if (warm_received < 0 && now_nanos() - first >= warmup)
+                {
+                    warm_received = static_cast<int64_t>(received);
+                    warm_nanos = now_nanos();
+                }
+            }
+            continue;
+        }
+        const int64_t now = now_nanos();
+        if (received != stamped)
+        {
+            stamped = received;
+            last = now;
+            last_progress = now;
+        }
+        control.received(consumer, received);
+        const int64_t total = control.total_sent_if_done(producers);
+        if (total >= 0 && (control.total_received(consumers) >= static_cast<uint64_t>(total) ||
+            now - last_progress > LOSS_TIMEOUT_NANOS))
+        {
+            break;
+        }
+    }
+    if (warm_received < 0)
+    {
+        warm_received = 0;
+        warm_nanos = first;
+    }
+    std::printf("RESULT received=%llu warmReceived=%lld warmNanos=%lld lastNanos=%lld lastStamp=%llu\n",
+        static_cast<unsigned long long>(received), static_cast<long long>(warm_received),
+        static_cast<long long>(warm_nanos), static_cast<long long>(last), static_cast<unsigned long long>(stamp));
+}
+
+void write_one(shmq_peer::SlickQueue& queue, const std::vector<uint8_t>& message, const int64_t stamp)
+{
+    const uint64_t index = queue.reserve(1);
+    uint8_t* element = queue.element(index);
+    std::memcpy(element, message.data(), message.size());
+    std::memcpy(element, &stamp, sizeof(stamp));
+    queue.publish(index, 1);
+}
+
+void ping()
+{
+    const std::string name = arg("name");
+    Queue in = queue_of(name + "-b", true, false);
+    ready_and_await_go();
+    Queue out = queue_of(name + "-a", false, false);
+    const std::vector<uint8_t> message = message_of(out.queue->element_size());
+    const int64_t count = arg_long("count", 100'000);
+    const int64_t warmup = count / 5;
+    std::vector<int64_t> samples;
+    samples.reserve(static_cast<size_t>(count));
+    for (int64_t i = 0; i < warmup + count; i++)
+    {
+        const int64_t start = now_nanos();
+        write_one(*out.queue, message, start);
+        while (!read(in))
+        {
+        }
+        const int64_t rtt = now_nanos() - start;
+        if (i >= warmup)
+        {
+            samples.push_back(rtt);
+        }
+    }
+    FILE* file = std::fopen(arg("samples").c_str(), "wb");
+    if (file == nullptr)
+    {
+        die("cannot write samples " + arg("samples"));
+    }
+    std::fwrite(samples.data(), sizeof(int64_t), samples.size(), file);
+    std::fclose(file);
+    std::printf("RESULT count=%zu\n", samples.size());
+}
+
+void pong()
+{
+    const std::string name = arg("name");
+    Queue in = queue_of(name + "-a", true, false);
+    ready_and_await_go();
+    Queue out = queue_of(name + "-b", false, false);
+    const std::vector<uint8_t> message = message_of(out.queue->element_size());
+    const int64_t count = arg_long("count", 100'000);
+    const int64_t total = count + count / 5;
+    for (int64_t i = 0; i < total; i++)
+    {
+        while (!read(in))
+        {
+        }
+        int64_t stamp = 0;
+        std::memcpy(&stamp, in.entry.data, sizeof(stamp));
+        write_one(*out.queue, message, stamp);
+    }
+    std::printf("RESULT echoed=%lld\n", static_cast<long long>(total));
+}
+}
+
+int main(int argc, char** argv)
+{
+    for (int i = 1; i < argc; i++)
+    {
+        const std::string kv = argv[i];
+        const size_t eq = kv.find('=');
+        if (eq == std::string::npos || eq == 0)
+        {
+            die("arg=" + kv + " (expected key=value)");
+        }
+        args[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
+    const std::string role = arg("role");
+    if (role == "send")
+    {
+        send();
+    }
+    else if (role == "recv")
+    {
+        receive();
+    }
+    else if (role == "ping")
+    {
+        ping();
+    }
+    else if (role == "pong")
+    {
+        pong();
+    }
+    else
+    {
+        die("role=" + role + " (expected send, recv, ping or pong)");
+    }
+    std::fflush(stdout);
+    return 0;
+}
