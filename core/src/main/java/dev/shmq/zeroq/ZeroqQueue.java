@@ -50,6 +50,12 @@ public final class ZeroqQueue implements AutoCloseable
     /** Returned by {@link #tryClaim()} and {@link #tryAcquire()} when no position was claimed. */
     public static final long NO_POSITION = -1;
 
+    /** A cell is free for the producer of position p when its sequence is p + 0. */
+    private static final long FREE_LAG = 0;
+
+    /** A cell holds the committed element of position p when its sequence is p + 1. */
+    private static final long COMMITTED_LAG = 1;
+
     private static final long OPEN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final int CONSISTENT_READ_ATTEMPTS = 16;
 
@@ -416,26 +422,15 @@ public final class ZeroqQueue implements AutoCloseable
         final DirectBuffer src, final int offset, final int length, final long timeout, final TimeUnit unit)
         throws InterruptedException
     {
-        if (offer(src, offset, length))
+        checkLength(length);
+        final long position = claim(timeout, unit);
+        if (NO_POSITION == position)
         {
-            return true;
+            return false;
         }
-        final long timeoutNanos = unit.toNanos(timeout);
-        final long start = System.nanoTime();
-        final IdleStrategy idle = idleStrategy();
-        while (true)
-        {
-            idle.idle();
-            checkWaitable();
-            if (offer(src, offset, length))
-            {
-                return true;
-            }
-            if (System.nanoTime() - start >= timeoutNanos)
-            {
-                return false;
-            }
-        }
+        buffer.putBytes(offset(position), src, offset, length);
+        commit(position);
+        return true;
     }
 
     /**
@@ -523,35 +518,7 @@ public final class ZeroqQueue implements AutoCloseable
      */
     public long tryClaim()
     {
-        final AtomicBuffer buffer = this.buffer;
-        final long mask = this.mask;
-        // relaxed: only a starting guess; the CAS below decides.
-        long position = buffer.getLongOpaque(ENQUEUE_POS_OFFSET);
-        while (true)
-        {
-            // acquire: pairs with the consumer's release of this cell, so its copy-out of the previous lap's element
-            // is complete before we overwrite it.
-            final long sequence = buffer.getLongAcquire(cellOffset(position & mask));
-            final long difference = sequence - position;
-            if (0 == difference)
-            {
-                // CAS is a full fence: claims the position among all producers of every process.
-                final long witness = buffer.compareAndExchangeLong(ENQUEUE_POS_OFFSET, position, position + 1);
-                if (witness == position)
-                {
-                    return position;
-                }
-                position = witness;
-            }
-            else if (difference < 0)
-            {
-                return NO_POSITION;
-            }
-            else
-            {
-                position = reloadPosition(ENQUEUE_POS_OFFSET, position, sequence);
-            }
-        }
+        return claimOne(ENQUEUE_POS_OFFSET, FREE_LAG);
     }
 
     /**
@@ -573,33 +540,7 @@ public final class ZeroqQueue implements AutoCloseable
      */
     public long tryAcquire()
     {
-        final AtomicBuffer buffer = this.buffer;
-        final long mask = this.mask;
-        // relaxed: only a starting guess; the CAS below decides.
-        long position = buffer.getLongOpaque(DEQUEUE_POS_OFFSET);
-        while (true)
-        {
-            // acquire: pairs with the producer's release in commit, so the element's bytes are visible.
-            final long sequence = buffer.getLongAcquire(cellOffset(position & mask));
-            final long difference = sequence - (position + 1);
-            if (0 == difference)
-            {
-                final long witness = buffer.compareAndExchangeLong(DEQUEUE_POS_OFFSET, position, position + 1);
-                if (witness == position)
-                {
-                    return position;
-                }
-                position = witness;
-            }
-            else if (difference < 0)
-            {
-                return NO_POSITION;
-            }
-            else
-            {
-                position = reloadPosition(DEQUEUE_POS_OFFSET, position, sequence);
-            }
-        }
+        return claimOne(DEQUEUE_POS_OFFSET, COMMITTED_LAG);
     }
 
     /**
@@ -612,24 +553,7 @@ public final class ZeroqQueue implements AutoCloseable
      */
     public long acquire(final long timeout, final TimeUnit unit) throws InterruptedException
     {
-        long position = tryAcquire();
-        if (NO_POSITION != position)
-        {
-            return position;
-        }
-        final long timeoutNanos = unit.toNanos(timeout);
-        final long start = System.nanoTime();
-        final IdleStrategy idle = idleStrategy();
-        while (true)
-        {
-            idle.idle();
-            checkWaitable();
-            position = tryAcquire();
-            if (NO_POSITION != position || System.nanoTime() - start >= timeoutNanos)
-            {
-                return position;
-            }
-        }
+        return awaitClaim(DEQUEUE_POS_OFFSET, COMMITTED_LAG, unit.toNanos(timeout));
     }
 
     /**
@@ -642,24 +566,7 @@ public final class ZeroqQueue implements AutoCloseable
      */
     public long claim(final long timeout, final TimeUnit unit) throws InterruptedException
     {
-        long position = tryClaim();
-        if (NO_POSITION != position)
-        {
-            return position;
-        }
-        final long timeoutNanos = unit.toNanos(timeout);
-        final long start = System.nanoTime();
-        final IdleStrategy idle = idleStrategy();
-        while (true)
-        {
-            idle.idle();
-            checkWaitable();
-            position = tryClaim();
-            if (NO_POSITION != position || System.nanoTime() - start >= timeoutNanos)
-            {
-                return position;
-            }
-        }
+        return awaitClaim(ENQUEUE_POS_OFFSET, FREE_LAG, unit.toNanos(timeout));
     }
 
     /**
@@ -687,45 +594,7 @@ public final class ZeroqQueue implements AutoCloseable
      */
     public int tryClaim(final int limit, final ZeroqRange range)
     {
-        checkLimit(limit);
-        final AtomicBuffer buffer = this.buffer;
-        final long mask = this.mask;
-        final int most = Math.min(limit, capacity);
-        // relaxed: only a starting guess; the CAS below decides.
-        long position = buffer.getLongOpaque(ENQUEUE_POS_OFFSET);
-        while (true)
-        {
-            int count = 0;
-            long sequence = 0;
-            while (count < most)
-            {
-                // acquire: as in tryClaim(), for every cell of the run. A cell seen free stays free until a
-                // producer claims its position, which the CAS below rules out.
-                sequence = buffer.getLongAcquire(cellOffset((position + count) & mask));
-                if (sequence != position + count)
-                {
-                    break;
-                }
-                count++;
-            }
-            if (0 == count)
-            {
-                if (sequence - position < 0)
-                {
-                    range.set(position, 0);
-                    return 0;
-                }
-                position = reloadPosition(ENQUEUE_POS_OFFSET, position, sequence);
-                continue;
-            }
-            final long witness = buffer.compareAndExchangeLong(ENQUEUE_POS_OFFSET, position, position + count);
-            if (witness == position)
-            {
-                range.set(position, count);
-                return count;
-            }
-            position = witness;
-        }
+        return claimRun(ENQUEUE_POS_OFFSET, FREE_LAG, limit, range);
     }
 
     /**
@@ -752,44 +621,7 @@ public final class ZeroqQueue implements AutoCloseable
      */
     public int tryAcquire(final int limit, final ZeroqRange range)
     {
-        checkLimit(limit);
-        final AtomicBuffer buffer = this.buffer;
-        final long mask = this.mask;
-        final int most = Math.min(limit, capacity);
-        // relaxed: only a starting guess; the CAS below decides.
-        long position = buffer.getLongOpaque(DEQUEUE_POS_OFFSET);
-        while (true)
-        {
-            int count = 0;
-            long sequence = 0;
-            while (count < most)
-            {
-                // acquire: pairs with each producer's release in commit.
-                sequence = buffer.getLongAcquire(cellOffset((position + count) & mask));
-                if (sequence != position + count + 1)
-                {
-                    break;
-                }
-                count++;
-            }
-            if (0 == count)
-            {
-                if (sequence - (position + 1) < 0)
-                {
-                    range.set(position, 0);
-                    return 0;
-                }
-                position = reloadPosition(DEQUEUE_POS_OFFSET, position, sequence);
-                continue;
-            }
-            final long witness = buffer.compareAndExchangeLong(DEQUEUE_POS_OFFSET, position, position + count);
-            if (witness == position)
-            {
-                range.set(position, count);
-                return count;
-            }
-            position = witness;
-        }
+        return claimRun(DEQUEUE_POS_OFFSET, COMMITTED_LAG, limit, range);
     }
 
     /**
@@ -1042,6 +874,113 @@ public final class ZeroqQueue implements AutoCloseable
     private static int cellOffset(final long cell)
     {
         return HEADER_LENGTH + (int)cell * CELL_LENGTH + CELL_SEQUENCE_OFFSET;
+    }
+
+    /**
+     * Claims the next position on one side with a CAS on its shared position. A producer's cell is free when its
+     * sequence equals the position ({@link #FREE_LAG}); a consumer's is committed at position + 1
+     * ({@link #COMMITTED_LAG}).
+     */
+    private long claimOne(final int positionOffset, final long lag)
+    {
+        final AtomicBuffer buffer = this.buffer;
+        final long mask = this.mask;
+        // relaxed: only a starting guess; the CAS below decides.
+        long position = buffer.getLongOpaque(positionOffset);
+        while (true)
+        {
+            // acquire: pairs with the other side's release of this cell (a consumer's release before we overwrite,
+            // a producer's commit before we read), so the element's bytes are safe to touch.
+            final long sequence = buffer.getLongAcquire(cellOffset(position & mask));
+            final long difference = sequence - (position + lag);
+            if (0 == difference)
+            {
+                // CAS is a full fence: claims the position among all threads of every process on this side.
+                final long witness = buffer.compareAndExchangeLong(positionOffset, position, position + 1);
+                if (witness == position)
+                {
+                    return position;
+                }
+                position = witness;
+            }
+            else if (difference < 0)
+            {
+                return NO_POSITION;
+            }
+            else
+            {
+                position = reloadPosition(positionOffset, position, sequence);
+            }
+        }
+    }
+
+    /**
+     * Claims up to {@code limit} consecutive positions on one side with one CAS. A cell seen ready stays ready until
+     * someone claims its position, which the CAS rules out, so checking the run before the CAS is sound.
+     */
+    private int claimRun(final int positionOffset, final long lag, final int limit, final ZeroqRange range)
+    {
+        checkLimit(limit);
+        final AtomicBuffer buffer = this.buffer;
+        final long mask = this.mask;
+        final int most = Math.min(limit, capacity);
+        // relaxed: only a starting guess; the CAS below decides.
+        long position = buffer.getLongOpaque(positionOffset);
+        while (true)
+        {
+            int count = 0;
+            long sequence = 0;
+            while (count < most)
+            {
+                // acquire: as in claimOne(), for every cell of the run.
+                sequence = buffer.getLongAcquire(cellOffset((position + count) & mask));
+                if (sequence != position + count + lag)
+                {
+                    break;
+                }
+                count++;
+            }
+            if (0 == count)
+            {
+                if (sequence - (position + lag) < 0)
+                {
+                    range.set(position, 0);
+                    return 0;
+                }
+                position = reloadPosition(positionOffset, position, sequence);
+                continue;
+            }
+            // CAS is a full fence: claims the whole run at once.
+            final long witness = buffer.compareAndExchangeLong(positionOffset, position, position + count);
+            if (witness == position)
+            {
+                range.set(position, count);
+                return count;
+            }
+            position = witness;
+        }
+    }
+
+    private long awaitClaim(final int positionOffset, final long lag, final long timeoutNanos)
+        throws InterruptedException
+    {
+        long position = claimOne(positionOffset, lag);
+        if (NO_POSITION != position)
+        {
+            return position;
+        }
+        final long start = System.nanoTime();
+        final IdleStrategy idle = idleStrategy();
+        while (true)
+        {
+            idle.idle();
+            checkWaitable();
+            position = claimOne(positionOffset, lag);
+            if (NO_POSITION != position || System.nanoTime() - start >= timeoutNanos)
+            {
+                return position;
+            }
+        }
     }
 
     private long reloadPosition(final int positionOffset, final long position, final long sequence)
