@@ -73,6 +73,7 @@ public final class SlickQueue implements AutoCloseable
     public static final int MAX_CAPACITY = 1 << 30;
 
     private static final int CACHE_LINE_LENGTH = 64;
+    private static final int SLOT_OVERWRITTEN = -1;
     private static final long UNSIGNED_INT_MASK = 0xFFFF_FFFFL;
     private static final long SINGLE_STEP = 1L << RESERVED_INDEX_SHIFT;
 
@@ -700,7 +701,6 @@ public final class SlickQueue implements AutoCloseable
     {
         final AtomicBuffer buffer = this.buffer;
         final long mask = this.mask;
-        final int capacity = this.capacity;
         long position = cursor.position;
         boolean resetSeen = false;
         while (true)
@@ -743,17 +743,10 @@ public final class SlickQueue implements AutoCloseable
                 cursor.position = index;
                 continue;
             }
-            // plain: ordered after the acquire of data_index.
-            final int count = buffer.getInt(slotOffset + SLOT_SIZE_OFFSET);
-            if (count < 1 || (index & mask) + count > capacity)
+            final int count = entryCount(slotOffset, index);
+            if (SLOT_OVERWRITTEN == count)
             {
-                // acquire: was the slot overwritten while we read it? Then look again; otherwise it is corrupt.
-                if (index != buffer.getLongVolatile(slotOffset + SLOT_DATA_INDEX_OFFSET))
-                {
-                    continue;
-                }
-                throw new IllegalStateException("slot[" + (index & mask) + "].size=" + count + " for index=" +
-                    index + " (expected 1 to " + (capacity - (index & mask)) + ')');
+                continue;
             }
             if (index > position)
             {
@@ -780,7 +773,6 @@ public final class SlickQueue implements AutoCloseable
     {
         final AtomicBuffer buffer = this.buffer;
         final long mask = this.mask;
-        final int capacity = this.capacity;
         boolean resetSeen = false;
         while (true)
         {
@@ -815,17 +807,10 @@ public final class SlickQueue implements AutoCloseable
                 cursor.compareAndSet(current, index);
                 continue;
             }
-            // plain: ordered after the acquire of data_index.
-            final int count = buffer.getInt(slotOffset + SLOT_SIZE_OFFSET);
-            if (count < 1 || (index & mask) + count > capacity)
+            final int count = entryCount(slotOffset, index);
+            if (SLOT_OVERWRITTEN == count)
             {
-                // acquire: was the slot overwritten while we read it? Then look again; otherwise it is corrupt.
-                if (index != buffer.getLongVolatile(slotOffset + SLOT_DATA_INDEX_OFFSET))
-                {
-                    continue;
-                }
-                throw new IllegalStateException("slot[" + (index & mask) + "].size=" + count + " for index=" +
-                    index + " (expected 1 to " + (capacity - (index & mask)) + ')');
+                continue;
             }
             // full fence (C++ release): claims the entry for this reader only.
             if (cursor.compareAndSet(current, index + count))
@@ -990,6 +975,31 @@ public final class SlickQueue implements AutoCloseable
     public boolean unlink()
     {
         return null != segment && segment.unlink();
+    }
+
+    /**
+     * The element count of the entry at {@code index} whose {@code data_index} was just acquired, checked against
+     * the ring: an entry never crosses the end of the data array.
+     *
+     * @return the count, or {@link #SLOT_OVERWRITTEN} if a producer reused the slot while we read it.
+     * @throws IllegalStateException if the slot holds a size no producer could have written (corrupt segment).
+     */
+    private int entryCount(final int slotOffset, final long index)
+    {
+        // plain: ordered after the acquire of data_index.
+        final int count = buffer.getInt(slotOffset + SLOT_SIZE_OFFSET);
+        final long slot = index & mask;
+        if (count < 1 || slot + count > capacity)
+        {
+            // acquire: was the slot overwritten while we read it? Then look again; otherwise it is corrupt.
+            if (index != buffer.getLongVolatile(slotOffset + SLOT_DATA_INDEX_OFFSET))
+            {
+                return SLOT_OVERWRITTEN;
+            }
+            throw new IllegalStateException("slot[" + slot + "].size=" + count + " for index=" + index +
+                " (expected 1 to " + (capacity - slot) + ')');
+        }
+        return count;
     }
 
     private int slotOffset(final long index)
