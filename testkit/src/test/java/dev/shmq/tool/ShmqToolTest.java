@@ -220,4 +220,27 @@ class ShmqToolTest
         }
         assertFalse(Files.exists(Path.of(names.directory().toString(), name)));
     }
+
+    @Test
+    void shouldDriveSlickQueueCreatedByNativePeer(final ShmTestNames names)
+    {
+        final String name = names.next("tool-slick-peer");
+        try (ChildProcess creator = ShmqPeers.slick().start("create", name, "64", "32"))
+        {
+            creator.awaitLine("READY", Duration.ofSeconds(30));
+            assertEquals(ShmqTool.EXIT_OK, run("inspect", name), stdout + stderr);
+            assertTrue(stdout.contains("SlickQueue v1.4.0"), stdout);
+            assertTrue(stdout.contains("element_size         32"), stdout);
+            assertTrue(stdout.contains("last_published       none"), stdout);
+            assertEquals(ShmqTool.EXIT_OK, run("send", "slick", name, "--count", "20", "--producer", "3"), stderr);
+            assertEquals(ShmqTool.EXIT_OK, run("recv", "slick", name, "--count", "20", "--from-start", "--verify"),
+                stderr);
+            assertTrue(stderr.contains("verified 20"), stderr);
+            assertEquals(ShmqTool.EXIT_OK, run("inspect", name), stdout + stderr);
+            assertTrue(stdout.contains("last_published       19"), stdout);
+            creator.send("exit");
+            assertEquals(0, creator.waitFor(Duration.ofSeconds(30)), creator.describe());
+        }
+        assertFalse(Files.exists(names.directory().resolve(name)), "the C++ creator unlinked it");
+    }
 }
