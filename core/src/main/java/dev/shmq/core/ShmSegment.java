@@ -14,10 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -26,7 +28,9 @@ import java.util.concurrent.locks.LockSupport;
  * A shared-memory object mapped into this process, exposed as an {@link AtomicBuffer}.
  *
  * <p>Creation allocates every page up front by writing zeros through the file channel, so a full {@code /dev/shm}
- * fails here with an exception rather than with a SIGBUS on first touch. Opening never follows a symbolic link and
+ * fails here with an exception rather than with a SIGBUS on first touch. It allocates under a private staging name
+ * and publishes the finished object with {@code link(2)}, so no other process sees it half allocated and exactly one
+ * of several racing creators wins. Opening never follows a symbolic link and
  * refuses anything that is not a regular file. {@link #close()} unmaps and is idempotent; the buffer is re-pointed at
  * an empty array first, so a stray access after close fails Agrona's bounds check instead of touching unmapped
  * memory (close only once no thread uses the segment).
@@ -39,6 +43,15 @@ public final class ShmSegment implements AutoCloseable
     private static final int ZERO_FILL_CHUNK = 1 << 16;
     private static final long OPEN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final byte[] EMPTY = new byte[0];
+    private static final Set<OpenOption> CREATE_OPTIONS = Set.of(
+        StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /**
+     * Objects are allocated under a name with this prefix and then linked to their real name. A process killed
+     * during allocation leaves one behind, mapped by nobody: {@code shmq clean} removes it.
+     */
+    public static final String STAGING_PREFIX = ".shmq-staging-";
 
     private final ShmName name;
     private final boolean creator;
@@ -178,16 +191,18 @@ public final class ShmSegment implements AutoCloseable
         {
             throw new IllegalArgumentException("length=" + length + " (expected at least 1)");
         }
-        final Set<OpenOption> options = Set.of(
-            StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        if (Files.exists(name.path(), LinkOption.NOFOLLOW_LINKS))
+        {
+            return null;
+        }
+        // Allocate under a private name, then publish with link(2), which fails if the name exists: no other process
+        // can see (and start to initialise) the object while its pages are still being zero-filled, and of two
+        // racing creators exactly one wins.
+        final Path staging = name.path().resolveSibling(STAGING_PREFIX + Long.toHexString(RANDOM.nextLong()));
         final FileChannel channel;
         try
         {
-            channel = FileChannel.open(name.path(), options, PosixFilePermissions.asFileAttribute(permissions));
-        }
-        catch (final FileAlreadyExistsException ex)
-        {
-            return null;
+            channel = FileChannel.open(staging, CREATE_OPTIONS, PosixFilePermissions.asFileAttribute(permissions));
         }
         catch (final AccessDeniedException ex)
         {
@@ -199,25 +214,38 @@ public final class ShmSegment implements AutoCloseable
             throw new IllegalStateException("cannot create shared-memory object " + name.path() + ": " + ex, ex);
         }
 
+        MappedByteBuffer mapped = null;
         try (channel)
         {
             allocate(channel, length);
-            return new ShmSegment(name, channel.map(FileChannel.MapMode.READ_WRITE, 0, length), true, false);
+            mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
+            Files.createLink(name.path(), staging);
+            return new ShmSegment(name, mapped, true, false);
+        }
+        catch (final FileAlreadyExistsException ex)
+        {
+            IoUtil.unmap(mapped);
+            return null;
         }
         catch (final IOException | RuntimeException ex)
         {
-            deleteQuietly(name);
+            if (null != mapped)
+            {
+                IoUtil.unmap(mapped);
+            }
             throw new IllegalStateException("cannot allocate " + length + " bytes for shared-memory object " +
                 name.path() + " (is " + name.path().getParent() + " full?): " + ex, ex);
+        }
+        finally
+        {
+            deleteQuietly(staging);
         }
     }
 
     private static void allocate(final FileChannel channel, final int length) throws IOException
     {
-        // Size first (so an opener never sees a partial length), then touch every page with a write(2):
-        // on a full tmpfs the write fails with ENOSPC here, where a first touch through the mapping would SIGBUS.
-        channel.truncate(0);
-        channel.write(ByteBuffer.allocate(1), length - 1);
+        // Touch every page with write(2): on a full tmpfs the write fails with ENOSPC here, where a first touch
+        // through the mapping would raise SIGBUS.
         final ByteBuffer zeros = ByteBuffer.allocateDirect(Math.min(ZERO_FILL_CHUNK, length));
         for (long position = 0; position < length; )
         {
@@ -304,11 +332,11 @@ public final class ShmSegment implements AutoCloseable
         return attributes.size();
     }
 
-    private static void deleteQuietly(final ShmName name)
+    private static void deleteQuietly(final Path path)
     {
         try
         {
-            Files.deleteIfExists(name.path());
+            Files.deleteIfExists(path);
         }
         catch (final IOException ignore)
         {
