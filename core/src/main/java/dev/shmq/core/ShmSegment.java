@@ -45,6 +45,8 @@ public final class ShmSegment implements AutoCloseable
     private static final byte[] EMPTY = new byte[0];
     private static final Set<OpenOption> CREATE_OPTIONS = Set.of(
         StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    private static final Set<OpenOption> OPEN_OPTIONS =
+        Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /**
@@ -214,31 +216,33 @@ public final class ShmSegment implements AutoCloseable
             throw new IllegalStateException("cannot create shared-memory object " + name.path() + ": " + ex, ex);
         }
 
-        MappedByteBuffer mapped = null;
         try (channel)
         {
             allocate(channel, length);
-            mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
             Files.createLink(name.path(), staging);
-            return new ShmSegment(name, mapped, true, false);
         }
         catch (final FileAlreadyExistsException ex)
         {
-            IoUtil.unmap(mapped);
             return null;
         }
         catch (final IOException | RuntimeException ex)
         {
-            if (null != mapped)
-            {
-                IoUtil.unmap(mapped);
-            }
             throw new IllegalStateException("cannot allocate " + length + " bytes for shared-memory object " +
                 name.path() + " (is " + name.path().getParent() + " full?): " + ex, ex);
         }
         finally
         {
             deleteQuietly(staging);
+        }
+
+        // Map through the published name, so /proc/<pid>/maps (and every tool reading it) shows the real name.
+        try (FileChannel published = FileChannel.open(name.path(), OPEN_OPTIONS))
+        {
+            return new ShmSegment(name, published.map(FileChannel.MapMode.READ_WRITE, 0, length), true, false);
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException("cannot map shared-memory object " + name.path() + ": " + ex, ex);
         }
     }
 
@@ -281,7 +285,7 @@ public final class ShmSegment implements AutoCloseable
 
         final Set<OpenOption> options = readOnly ?
             Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS) :
-            Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            OPEN_OPTIONS;
         try (FileChannel channel = FileChannel.open(name.path(), options))
         {
             // Map what the file holds now, never more: mapping past the end would grow the file.

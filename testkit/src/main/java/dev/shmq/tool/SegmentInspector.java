@@ -48,6 +48,13 @@ public final class SegmentInspector
             return SlickQueueDescriptor.MAGIC == buffer.getIntVolatile(HEADER_MAGIC_OFFSET) ?
                 SegmentKind.SLICK_QUEUE : SegmentKind.SLICK_QUEUE_LEGACY;
         }
+        if (length >= SlickQueueDescriptor.HEADER_LENGTH &&
+            SlickQueueDescriptor.INIT_STATE_INITIALISING == buffer.getIntVolatile(INIT_STATE_OFFSET) &&
+            0 == buffer.getInt(SIZE_OFFSET) && 0 == buffer.getLongVolatile(RESERVED_OFFSET))
+        {
+            // A v1.4.0 creator won init_state 0 -> 2 and has not written the header yet, or died doing so.
+            return SegmentKind.SLICK_QUEUE;
+        }
         if (length >= ZeroqDescriptor.HEADER_LENGTH && fitsZeroq(buffer, length))
         {
             return SegmentKind.ZEROQ;
@@ -137,6 +144,10 @@ public final class SegmentInspector
                     ", ready): the creator has not finished, or died while initialising");
             }
         }
+        if (!fitsSlick(buffer, buffer.capacity()))
+        {
+            return;
+        }
         int published = 0;
         long highest = -1;
         for (int slot = 0; slot < capacity; slot++)
@@ -222,5 +233,24 @@ public final class SegmentInspector
             }
         }
         fields.put("stalled", "no");
+
+        final long heldPosition = enqueue - capacity;
+        if (heldPosition >= 0 && dequeue - heldPosition > 0 &&
+            buffer.getLongVolatile(ZeroqDescriptor.cellOffset((int)(enqueue & mask))) == heldPosition + 1)
+        {
+            // Producers need the cell of position enqueue, which still holds position enqueue - capacity although
+            // a consumer acquired it: released later by a live consumer, or never by a dead one.
+            LockSupport.parkNanos(STALL_SAMPLE_NANOS);
+            if (buffer.getLongVolatile(ZeroqDescriptor.ENQUEUE_POS_OFFSET) == enqueue &&
+                buffer.getLongVolatile(ZeroqDescriptor.cellOffset((int)(enqueue & mask))) == heldPosition + 1)
+            {
+                fields.put("held_by_consumer", "yes, position " + heldPosition);
+                problems.add("held: position " + heldPosition + " (cell " + (enqueue & mask) + ") was acquired by a " +
+                    "consumer and not released for " + TimeUnit.NANOSECONDS.toMillis(STALL_SAMPLE_NANOS) +
+                    " ms; producers see the queue as full until it is recovered");
+                return;
+            }
+        }
+        fields.put("held_by_consumer", "no");
     }
 }

@@ -243,4 +243,39 @@ class ShmqToolTest
         }
         assertFalse(Files.exists(names.directory().resolve(name)), "the C++ creator unlinked it");
     }
+
+    @Test
+    void shouldReportZeroqCellHeldByConsumerAndUnblockIt(final ShmTestNames names)
+    {
+        final String name = names.next("tool-held");
+        try (ZeroqQueue queue = ZeroqQueue.create(name, 2, 8))
+        {
+            queue.putNowait(new byte[8]);
+            queue.putNowait(new byte[8]);
+            queue.tryAcquire();
+            queue.getNowait();
+            assertEquals(ShmqTool.EXIT_FAILURE, run("inspect", name), stdout);
+            assertTrue(stdout.contains("held_by_consumer     yes, position 0"), stdout);
+            assertEquals(ShmqTool.EXIT_OK, run("unblock", name), stdout + stderr);
+            assertTrue(stdout.contains("acquired by a consumer"), stdout);
+            assertEquals(ShmqTool.EXIT_OK, run("inspect", name), stdout);
+            assertTrue(stdout.contains("held_by_consumer     no"), stdout);
+        }
+    }
+
+    @Test
+    void shouldReportSlickQueueWhoseCreatorNeverFinishedInitialising(final ShmTestNames names)
+    {
+        final String name = names.next("tool-hold-init");
+        try (ChildProcess creator = ShmqPeers.slick().start("hold-init", name, "64", "16"))
+        {
+            creator.awaitLine("READY", Duration.ofSeconds(30));
+            assertEquals(ShmqTool.EXIT_FAILURE, run("inspect", name), stdout + stderr);
+            assertTrue(stdout.contains("SlickQueue v1.4.0"), stdout);
+            assertTrue(stdout.contains("init_state           2 (initialising)"), stdout);
+            assertTrue(stdout.contains("has not finished, or died while initialising"), stdout);
+            creator.kill();
+        }
+        assertEquals(ShmqTool.EXIT_OK, run("rm", name), stderr);
+    }
 }
