@@ -30,6 +30,13 @@ namespace
 {
 constexpr int POLL_LIMIT = 256;
 constexpr uint64_t CHECK_INTERVAL = 1024;
+
+// As BenchWorker: look at the clock and report progress every 1024 messages, or every eighth of the ring for big
+// messages (a few slots), so that short runs of big messages are timed right.
+uint64_t check_interval_of(const uint64_t slots)
+{
+    return std::max<uint64_t>(1, std::min<uint64_t>(CHECK_INTERVAL, slots / 8));
+}
 constexpr int64_t LOSS_TIMEOUT_NANOS = 500'000'000;
 
 std::map<std::string, std::string> args;
@@ -228,7 +235,8 @@ void send()
     const int64_t duration = (arg_long("durationMs", 1000) + arg_long("warmupMs", 300)) * 1'000'000;
     const int64_t start = now_nanos();
     uint64_t sent = 0;
-    uint64_t next_check = CHECK_INTERVAL;
+    const uint64_t check_interval = check_interval_of(static_cast<uint64_t>(arg_long("slots", 1024)));
+    uint64_t next_check = check_interval;
     uint64_t reserved_end = 0;
     uint64_t consumed = 0;
     while (count == 0 || sent < static_cast<uint64_t>(count))
@@ -255,7 +263,7 @@ void send()
         sent++;
         if (sent >= next_check)
         {
-            next_check = sent + CHECK_INTERVAL;
+            next_check = sent + check_interval;
             if (count == 0 && now_nanos() - start >= duration)
             {
                 break;
@@ -272,7 +280,7 @@ void receive()
     const Control control = control_of(arg("ctl"));
     const int consumers_arg = static_cast<int>(arg_long("consumers", 1));
     Queue q = queue_of(arg("name"), arg("creator", "false") == "true", consumers_arg > 1);
-    const uint64_t check_interval = std::max<uint64_t>(1, std::min<uint64_t>(CHECK_INTERVAL, q.queue->size() / 8));
+    const uint64_t check_interval = check_interval_of(q.queue->size());
     uint64_t stamp = 0;
     const int consumer = static_cast<int>(arg_long("index", 0));
     const int producers = static_cast<int>(arg_long("producers", 1));

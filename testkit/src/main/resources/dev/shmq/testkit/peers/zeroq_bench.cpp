@@ -6,6 +6,7 @@
 // little-endian int64 nanoseconds, to samples=PATH).
 #include "zeroq_queue.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdint>
@@ -26,6 +27,13 @@ namespace
 {
 constexpr int POLL_LIMIT = 256;
 constexpr uint64_t CHECK_INTERVAL = 1024;
+
+// As BenchWorker: look at the clock and report progress every 1024 messages, or every eighth of the ring for big
+// messages (a few slots), so that short runs of big messages are timed right.
+uint64_t check_interval_of(const uint64_t slots)
+{
+    return std::max<uint64_t>(1, std::min<uint64_t>(CHECK_INTERVAL, slots / 8));
+}
 constexpr int64_t LOSS_TIMEOUT_NANOS = 500'000'000;
 
 std::map<std::string, std::string> args;
@@ -213,7 +221,8 @@ void send()
     const int64_t duration = (arg_long("durationMs", 1000) + arg_long("warmupMs", 300)) * 1'000'000;
     const int64_t start = now_nanos();
     uint64_t sent = 0;
-    uint64_t next_check = CHECK_INTERVAL;
+    const uint64_t check_interval = check_interval_of(static_cast<uint64_t>(arg_long("slots", 1024)));
+    uint64_t next_check = check_interval;
     while (count == 0 || sent < static_cast<uint64_t>(count))
     {
         std::memcpy(message.data(), &sent, sizeof(sent));
@@ -222,7 +231,7 @@ void send()
             sent++;
             if (sent >= next_check)
             {
-                next_check = sent + CHECK_INTERVAL;
+                next_check = sent + check_interval;
                 if (count == 0 && now_nanos() - start >= duration)
                 {
                     break;
@@ -246,7 +255,8 @@ void receive()
     const int64_t warmup = arg_long("warmupMs", 300) * 1'000'000;
     ready_and_await_go();
     uint64_t received = 0;
-    uint64_t next_check = CHECK_INTERVAL;
+    const uint64_t check_interval = check_interval_of(queue.mask + 1);
+    uint64_t next_check = check_interval;
     int64_t first = 0;
     int64_t warm_received = -1;
     int64_t warm_nanos = 0;
@@ -269,7 +279,7 @@ void receive()
             received += taken;
             if (received >= next_check)
             {
-                next_check = received + CHECK_INTERVAL;
+                next_check = received + check_interval;
                 control.received(consumer, received);
                 if (warm_received < 0 && now_nanos() - first >= warmup)
                 {

@@ -1,0 +1,137 @@
+package dev.shmq.perf;
+
+import dev.shmq.core.ShmName;
+import org.agrona.IoUtil;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+
+import java.io.File;
+import java.nio.MappedByteBuffer;
+
+/**
+ * Agrona's ring buffers, the standard Java IPC, over a file mapped from the shared-memory directory: write (one copy
+ * in), read with a handler that reads the stamp in place.
+ */
+final class AgronaEndpoints
+{
+    private static final int MSG_TYPE_ID = 1;
+    private static final int RECORD_ALIGNMENT = 8;
+    private static final int HEADER_LENGTH = 8;
+    private static final int MAX_MESSAGE_FRACTION = 8;
+
+    private AgronaEndpoints()
+    {
+    }
+
+    /**
+     * @param payload message length.
+     * @param slots   messages the ring should hold.
+     * @return a power-of-two capacity holding {@code slots} records and allowing {@code payload} as a message.
+     */
+    static int capacity(final int payload, final int slots)
+    {
+        final long record = (HEADER_LENGTH + payload + RECORD_ALIGNMENT - 1) & -RECORD_ALIGNMENT;
+        final long wanted = Math.max(record * slots, (long)payload * MAX_MESSAGE_FRACTION);
+        final long capacity = Long.highestOneBit(wanted - 1) << 1;
+        if (capacity > (1 << 30))
+        {
+            throw new IllegalArgumentException("payload=" + payload + ", slots=" + slots + " (ring too large)");
+        }
+        return (int)capacity;
+    }
+
+    private static RingBuffer map(final WorkerSpec spec, final boolean manyToOne)
+    {
+        final File file = ShmName.of(spec.string(WorkerSpec.NAME)).path().toFile();
+        final MappedByteBuffer mapped;
+        if (spec.flag(WorkerSpec.CREATOR))
+        {
+            final int capacity = capacity(spec.integer(WorkerSpec.PAYLOAD, Long.BYTES),
+                spec.integer(WorkerSpec.SLOTS, 1024));
+            mapped = IoUtil.mapNewFile(file, capacity + RingBufferDescriptor.TRAILER_LENGTH, true);
+        }
+        else
+        {
+            mapped = IoUtil.mapExistingFile(file, "agrona ring");
+        }
+        final UnsafeBuffer buffer = new UnsafeBuffer(mapped);
+        return manyToOne ? new ManyToOneRingBuffer(buffer) : new OneToOneRingBuffer(buffer);
+    }
+
+    static MessageReceiver receiver(final WorkerSpec spec, final boolean manyToOne)
+    {
+        return new Receiver(map(spec, manyToOne));
+    }
+
+    static MessageSender sender(final WorkerSpec spec, final boolean manyToOne)
+    {
+        return new Sender(map(spec, manyToOne), spec.integer(WorkerSpec.PAYLOAD, Long.BYTES));
+    }
+
+    static final class Sender implements MessageSender
+    {
+        private final RingBuffer ring;
+        private final UnsafeBuffer source;
+        private final int payload;
+
+        Sender(final RingBuffer ring, final int payload)
+        {
+            this.ring = ring;
+            this.payload = payload;
+            this.source = Payloads.source(payload);
+        }
+
+        @Override
+        public boolean offer(final long stamp)
+        {
+            source.putLong(0, stamp);
+            return ring.write(MSG_TYPE_ID, source, 0, payload);
+        }
+
+        @Override
+        public void close()
+        {
+            IoUtil.unmap(ring.buffer().byteBuffer());
+        }
+    }
+
+    static final class Receiver implements MessageReceiver, MessageHandler
+    {
+        private final RingBuffer ring;
+        private long lastStamp;
+
+        Receiver(final RingBuffer ring)
+        {
+            this.ring = ring;
+        }
+
+        @Override
+        public int poll(final int limit)
+        {
+            return ring.read(this, limit);
+        }
+
+        @Override
+        public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
+        {
+            lastStamp = buffer.getLong(index);
+        }
+
+        @Override
+        public long lastStamp()
+        {
+            return lastStamp;
+        }
+
+        @Override
+        public void close()
+        {
+            IoUtil.unmap(ring.buffer().byteBuffer());
+        }
+    }
+}

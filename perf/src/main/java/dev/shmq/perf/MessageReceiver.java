@@ -1,0 +1,23 @@
+package dev.shmq.perf;
+
+/**
+ * The consuming end of one system under test. Reads each message's 8-byte stamp in place where the system allows it
+ * (zero-copy), so the consumer costs what the transport makes it cost.
+ */
+interface MessageReceiver extends AutoCloseable
+{
+    /** Returned by {@link #poll(int)} when the other side closed a stream transport. */
+    int END = -1;
+
+    /**
+     * @param limit the most messages to take.
+     * @return how many were taken (0 if none is ready), or {@link #END}.
+     */
+    int poll(int limit);
+
+    /** @return the stamp of the last message {@link #poll(int)} took. */
+    long lastStamp();
+
+    @Override
+    void close();
+}

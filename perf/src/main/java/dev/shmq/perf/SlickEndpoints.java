@@ -1,0 +1,257 @@
+package dev.shmq.perf;
+
+import dev.shmq.slick.AtomicCursor;
+import dev.shmq.slick.SlickCursor;
+import dev.shmq.slick.SlickEntry;
+import dev.shmq.slick.SlickEntryHandler;
+import dev.shmq.slick.SlickQueue;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * shmq SlickQueue endpoints: one element of {@code payload} bytes per message. SlickQueue is lossy (producers never
+ * wait), so in throughput runs the producer keeps at most half the ring ahead of what the consumers reported through
+ * {@link BenchControl} (checked against a cached value, as Agrona's producers cache the consumer position): the
+ * numbers are for delivered messages, and the table reports any loss.
+ */
+final class SlickEndpoints
+{
+    private static final int BATCH = 64;
+
+    private SlickEndpoints()
+    {
+    }
+
+    static String cursorName(final String name)
+    {
+        return name + "-cur";
+    }
+
+    static MessageReceiver receiver(final WorkerSpec spec, final boolean batch)
+    {
+        final String name = spec.string(WorkerSpec.NAME);
+        final int payload = spec.integer(WorkerSpec.PAYLOAD, Long.BYTES);
+        final boolean creator = spec.flag(WorkerSpec.CREATOR);
+        final SlickQueue queue = creator ?
+            SlickQueue.create(name, spec.integer(WorkerSpec.SLOTS, 1024), payload) : SlickQueue.open(name, payload);
+        if (spec.integer(WorkerSpec.CONSUMERS, 1) > 1)
+        {
+            final AtomicCursor cursor = creator ?
+                AtomicCursor.create(cursorName(name)) : AtomicCursor.open(cursorName(name));
+            return new SharedCursorReceiver(queue, cursor);
+        }
+        return batch ? new DrainReceiver(queue) : new Receiver(queue);
+    }
+
+    static MessageSender sender(final WorkerSpec spec, final BenchControl control, final boolean batch)
+    {
+        final int payload = spec.integer(WorkerSpec.PAYLOAD, Long.BYTES);
+        final SlickQueue queue = SlickQueue.open(spec.string(WorkerSpec.NAME), payload);
+        return new Sender(queue, payload, control, spec.integer(WorkerSpec.CONSUMERS, 1), batch);
+    }
+
+    static final class Sender implements MessageSender
+    {
+        private final SlickQueue queue;
+        private final AtomicBuffer buffer;
+        private final UnsafeBuffer source;
+        private final int payload;
+        private final BenchControl control;
+        private final int consumers;
+        private final long window;
+        private final boolean batch;
+        private long reservedEnd;
+        private long consumedCache;
+
+        Sender(
+            final SlickQueue queue,
+            final int payload,
+            final BenchControl control,
+            final int consumers,
+            final boolean batch)
+        {
+            this.queue = queue;
+            this.buffer = queue.buffer();
+            this.source = Payloads.source(payload);
+            this.payload = payload;
+            this.control = control;
+            this.consumers = consumers;
+            this.window = queue.capacity() / 2;
+            this.batch = batch;
+        }
+
+        private boolean mayReserve(final int count)
+        {
+            if (null == control || reservedEnd + count - consumedCache <= window)
+            {
+                return true;
+            }
+            consumedCache = control.totalReceived(consumers);
+            return reservedEnd + count - consumedCache <= window;
+        }
+
+        @Override
+        public boolean offer(final long stamp)
+        {
+            if (!mayReserve(1))
+            {
+                return false;
+            }
+            final long index = queue.reserve();
+            final int offset = queue.offset(index);
+            buffer.putBytes(offset, source, 0, payload);
+            buffer.putLong(offset, stamp);
+            queue.publish(index);
+            reservedEnd = index + 1;
+            return true;
+        }
+
+        @Override
+        public int offerBatch(final long stamp, final int limit)
+        {
+            if (!batch)
+            {
+                return offer(stamp) ? 1 : 0;
+            }
+            final int count = Math.min(limit, BATCH);
+            if (!mayReserve(count))
+            {
+                return 0;
+            }
+            final AtomicBuffer buffer = this.buffer;
+            final long first = queue.reserveBatch(count);
+            for (int i = 0; i < count; i++)
+            {
+                final int offset = queue.offset(first + i);
+                buffer.putBytes(offset, source, 0, payload);
+                buffer.putLong(offset, stamp);
+            }
+            queue.publishBatch(first, count);
+            reservedEnd = first + count;
+            return count;
+        }
+
+        @Override
+        public void close()
+        {
+            queue.close();
+        }
+    }
+
+    static final class Receiver implements MessageReceiver
+    {
+        private final SlickQueue queue;
+        private final AtomicBuffer buffer;
+        private final SlickCursor cursor = new SlickCursor();
+        private final SlickEntry entry = new SlickEntry();
+        private long lastStamp;
+
+        Receiver(final SlickQueue queue)
+        {
+            this.queue = queue;
+            this.buffer = queue.buffer();
+        }
+
+        @Override
+        public int poll(final int limit)
+        {
+            int taken = 0;
+            while (taken < limit && queue.read(cursor, entry))
+            {
+                lastStamp = buffer.getLong(entry.offset());
+                taken++;
+            }
+            return taken;
+        }
+
+        @Override
+        public long lastStamp()
+        {
+            return lastStamp;
+        }
+
+        @Override
+        public void close()
+        {
+            queue.close();
+        }
+    }
+
+    static final class DrainReceiver implements MessageReceiver, SlickEntryHandler
+    {
+        private final SlickQueue queue;
+        private final SlickCursor cursor = new SlickCursor();
+        private long lastStamp;
+
+        DrainReceiver(final SlickQueue queue)
+        {
+            this.queue = queue;
+        }
+
+        @Override
+        public int poll(final int limit)
+        {
+            return queue.drain(cursor, this, limit);
+        }
+
+        @Override
+        public void onEntry(final DirectBuffer buffer, final int offset, final int count, final long index)
+        {
+            lastStamp = buffer.getLong(offset);
+        }
+
+        @Override
+        public long lastStamp()
+        {
+            return lastStamp;
+        }
+
+        @Override
+        public void close()
+        {
+            queue.close();
+        }
+    }
+
+    static final class SharedCursorReceiver implements MessageReceiver
+    {
+        private final SlickQueue queue;
+        private final AtomicBuffer buffer;
+        private final AtomicCursor cursor;
+        private final SlickEntry entry = new SlickEntry();
+        private long lastStamp;
+
+        SharedCursorReceiver(final SlickQueue queue, final AtomicCursor cursor)
+        {
+            this.queue = queue;
+            this.buffer = queue.buffer();
+            this.cursor = cursor;
+        }
+
+        @Override
+        public int poll(final int limit)
+        {
+            int taken = 0;
+            while (taken < limit && queue.read(cursor, entry))
+            {
+                lastStamp = buffer.getLong(entry.offset());
+                taken++;
+            }
+            return taken;
+        }
+
+        @Override
+        public long lastStamp()
+        {
+            return lastStamp;
+        }
+
+        @Override
+        public void close()
+        {
+            cursor.close();
+            queue.close();
+        }
+    }
+}

@@ -1,0 +1,258 @@
+package dev.shmq.perf;
+
+import dev.shmq.zeroq.ZeroqConfig;
+import dev.shmq.zeroq.ZeroqElementHandler;
+import dev.shmq.zeroq.ZeroqQueue;
+import dev.shmq.zeroq.ZeroqRange;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.YieldingIdleStrategy;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * shmq zeroq endpoints: busy-spin on {@code tryClaim}/{@code tryAcquire}, waiting with the queue's idle strategy
+ * ({@code claim}/{@code acquire}), or batches ({@code tryClaim(k)}/{@code drain}). All write and read in place.
+ */
+final class ZeroqEndpoints
+{
+    static final String IDLE_SPIN = "spin";
+    static final String IDLE_DEFAULT = "default";
+    static final String IDLE_YIELD = "yield";
+    static final String IDLE_SLEEP_1MS = "sleep1ms";
+    static final String IDLE_BACKOFF_PREFIX = "backoff-max-park-us:";
+
+    private static final int BATCH = 64;
+    private static final long WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private ZeroqEndpoints()
+    {
+    }
+
+    static Supplier<IdleStrategy> idleStrategy(final String idle)
+    {
+        if (idle.startsWith(IDLE_BACKOFF_PREFIX))
+        {
+            // the default backoff with another longest park, to explore wake-up latency against idle CPU
+            final long maxParkNanos = TimeUnit.MICROSECONDS.toNanos(
+                Long.parseLong(idle.substring(IDLE_BACKOFF_PREFIX.length())));
+            return () -> new BackoffIdleStrategy(ZeroqConfig.DEFAULT_MAX_SPINS, ZeroqConfig.DEFAULT_MAX_YIELDS,
+                Math.min(ZeroqConfig.DEFAULT_MIN_PARK_NANOS, maxParkNanos), maxParkNanos);
+        }
+        switch (idle)
+        {
+            case IDLE_SPIN:
+                return BusySpinIdleStrategy::new;
+            case IDLE_YIELD:
+                return YieldingIdleStrategy::new;
+            case IDLE_SLEEP_1MS:
+                return () -> new SleepingMillisIdleStrategy(1);
+            case IDLE_DEFAULT:
+                return ZeroqConfig::defaultIdleStrategy;
+            default:
+                throw new IllegalArgumentException("idle=" + idle + " (expected spin, default, yield or sleep1ms)");
+        }
+    }
+
+    static ZeroqQueue createOrOpen(final WorkerSpec spec)
+    {
+        final ZeroqConfig config = new ZeroqConfig()
+            .idleStrategy(idleStrategy(spec.string(WorkerSpec.IDLE, IDLE_DEFAULT)))
+            .openTimeout(5, TimeUnit.SECONDS);
+        final String name = spec.string(WorkerSpec.NAME);
+        return spec.flag(WorkerSpec.CREATOR) ?
+            ZeroqQueue.create(name, spec.integer(WorkerSpec.SLOTS, 1024),
+                spec.integer(WorkerSpec.PAYLOAD, Long.BYTES), config) :
+            ZeroqQueue.open(name, config);
+    }
+
+    static MessageReceiver receiver(final WorkerSpec spec, final BenchSystem system)
+    {
+        final ZeroqQueue queue = createOrOpen(spec);
+        return BenchSystem.ZEROQ_BATCH == system ? new DrainReceiver(queue) :
+            new Receiver(queue, BenchSystem.ZEROQ == system);
+    }
+
+    static MessageSender sender(final WorkerSpec spec, final BenchSystem system)
+    {
+        final ZeroqQueue queue = createOrOpen(spec);
+        return new Sender(queue, BenchSystem.ZEROQ == system, BenchSystem.ZEROQ_BATCH == system);
+    }
+
+    static final class Sender implements MessageSender
+    {
+        private final ZeroqQueue queue;
+        private final AtomicBuffer buffer;
+        private final UnsafeBuffer source;
+        private final int payload;
+        private final boolean waiting;
+        private final boolean batch;
+        private final ZeroqRange range = new ZeroqRange();
+
+        Sender(final ZeroqQueue queue, final boolean waiting, final boolean batch)
+        {
+            this.queue = queue;
+            this.buffer = queue.buffer();
+            this.payload = queue.elementSize();
+            this.source = Payloads.source(payload);
+            this.waiting = waiting;
+            this.batch = batch;
+        }
+
+        @Override
+        public boolean offer(final long stamp)
+        {
+            final long position;
+            if (waiting)
+            {
+                try
+                {
+                    position = queue.claim(WAIT_NANOS, TimeUnit.NANOSECONDS);
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            else
+            {
+                position = queue.tryClaim();
+            }
+            if (ZeroqQueue.NO_POSITION == position)
+            {
+                return false;
+            }
+            final int offset = queue.offset(position);
+            buffer.putBytes(offset, source, 0, payload);
+            buffer.putLong(offset, stamp);
+            queue.commit(position);
+            return true;
+        }
+
+        @Override
+        public int offerBatch(final long stamp, final int limit)
+        {
+            if (!batch)
+            {
+                return offer(stamp) ? 1 : 0;
+            }
+            final int claimed = queue.tryClaim(Math.min(limit, BATCH), range);
+            final long first = range.position();
+            for (int i = 0; i < claimed; i++)
+            {
+                final int offset = queue.offset(first + i);
+                buffer.putBytes(offset, source, 0, payload);
+                buffer.putLong(offset, stamp);
+            }
+            queue.commit(range);
+            return claimed;
+        }
+
+        @Override
+        public void close()
+        {
+            queue.close();
+        }
+    }
+
+    static final class Receiver implements MessageReceiver
+    {
+        private final ZeroqQueue queue;
+        private final AtomicBuffer buffer;
+        private final boolean waiting;
+        private long lastStamp;
+
+        Receiver(final ZeroqQueue queue, final boolean waiting)
+        {
+            this.queue = queue;
+            this.buffer = queue.buffer();
+            this.waiting = waiting;
+        }
+
+        @Override
+        public int poll(final int limit)
+        {
+            int taken = 0;
+            while (taken < limit)
+            {
+                final long position = waiting && 0 == taken ? acquire() : queue.tryAcquire();
+                if (ZeroqQueue.NO_POSITION == position)
+                {
+                    break;
+                }
+                lastStamp = buffer.getLong(queue.offset(position));
+                queue.release(position);
+                taken++;
+            }
+            return taken;
+        }
+
+        private long acquire()
+        {
+            try
+            {
+                return queue.acquire(WAIT_NANOS, TimeUnit.NANOSECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return ZeroqQueue.NO_POSITION;
+            }
+        }
+
+        @Override
+        public long lastStamp()
+        {
+            return lastStamp;
+        }
+
+        @Override
+        public void close()
+        {
+            queue.close();
+        }
+    }
+
+    static final class DrainReceiver implements MessageReceiver, ZeroqElementHandler
+    {
+        private final ZeroqQueue queue;
+        private final ZeroqRange range = new ZeroqRange();
+        private long lastStamp;
+
+        DrainReceiver(final ZeroqQueue queue)
+        {
+            this.queue = queue;
+        }
+
+        @Override
+        public int poll(final int limit)
+        {
+            return queue.drain(this, limit, range);
+        }
+
+        @Override
+        public void onElement(final DirectBuffer buffer, final int offset, final int length)
+        {
+            lastStamp = buffer.getLong(offset);
+        }
+
+        @Override
+        public long lastStamp()
+        {
+            return lastStamp;
+        }
+
+        @Override
+        public void close()
+        {
+            queue.close();
+        }
+    }
+}

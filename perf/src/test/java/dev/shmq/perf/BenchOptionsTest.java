@@ -1,0 +1,74 @@
+package dev.shmq.perf;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Paths;
+import java.util.EnumSet;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BenchOptionsTest
+{
+    @Test
+    void shouldDefaultToEverySystemAndScenario()
+    {
+        final BenchOptions options = BenchOptions.parse();
+
+        assertEquals(EnumSet.allOf(BenchSystem.class), options.systems);
+        assertEquals(EnumSet.allOf(BenchOptions.Scenario.class), options.scenarios);
+        assertEquals(List.of(8, 64, 1024, 65536, Payloads.FRAME), options.payloads);
+        assertFalse(options.pin);
+        assertFalse(options.full);
+    }
+
+    @Test
+    void shouldParseSpaceAndEqualsForms()
+    {
+        final BenchOptions options = BenchOptions.parse(
+            "--systems", "shmq-slick,unix-socket", "--scenarios=tp,rtt", "--payloads", "8,64k,frame",
+            "--duration-ms=250", "--count", "1000", "--pin", "--out", "/tmp/x", "--jvm-opt", "-Xmx1g",
+            "--jvm-opt=-XX:+UseParallelGC");
+
+        assertEquals(EnumSet.of(BenchSystem.SLICK, BenchSystem.UNIX_SOCKET), options.systems);
+        assertEquals(EnumSet.of(BenchOptions.Scenario.TP, BenchOptions.Scenario.RTT), options.scenarios);
+        assertEquals(List.of(8, 65536, Payloads.FRAME), options.payloads);
+        assertEquals(250, options.durationMs);
+        assertEquals(1000, options.count);
+        assertTrue(options.pin);
+        assertEquals(Paths.get("/tmp/x"), options.out);
+        assertEquals(List.of("-Xmx1g", "-XX:+UseParallelGC"), options.jvmOptions);
+    }
+
+    @Test
+    void shouldLengthenEverythingNotSetExplicitlyWithFull()
+    {
+        final BenchOptions options = BenchOptions.parse("--full", "--rtt-count", "7");
+
+        assertTrue(options.full);
+        assertEquals(3000, options.durationMs);
+        assertEquals(1000, options.warmupMs);
+        assertEquals(7, options.rttCount);
+        assertEquals(1_000_000, options.pacedCount);
+    }
+
+    @Test
+    void shouldRejectUnknownOptionsSystemsAndTinyPayloads()
+    {
+        assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--nope", "1"));
+        assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--systems", "kafka"));
+        assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--payloads", "4"));
+        assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--count", "0"));
+        assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--count"));
+    }
+
+    @Test
+    void shouldRecogniseHelp()
+    {
+        assertTrue(BenchOptions.parse("--help").help);
+        assertTrue(BenchOptions.USAGE.contains("--systems"));
+    }
+}

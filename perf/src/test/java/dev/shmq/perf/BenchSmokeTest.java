@@ -1,0 +1,51 @@
+package dev.shmq.perf;
+
+import dev.shmq.core.ShmName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The main job end to end with tiny counts: two systems, throughput and round trip, child JVMs and all.
+ */
+class BenchSmokeTest
+{
+    @Test
+    void shouldRunTheSuiteForTwoSystemsAndLeaveNoSegmentsBehind(@TempDir final Path out) throws IOException
+    {
+        final ByteArrayOutputStream text = new ByteArrayOutputStream();
+        final BenchMain bench = new BenchMain(BenchOptions.parse(
+            "--systems", "shmq-zeroq-spin,unix-socket", "--scenarios", "tp,rtt", "--payloads", "64",
+            "--count", "20000", "--repeat", "1", "--warmup-ms", "0", "--rtt-count", "500", "--out", out.toString()),
+            new PrintStream(text, true, StandardCharsets.UTF_8));
+
+        final List<BenchResult> results = bench.run();
+
+        final String printed = text.toString(StandardCharsets.UTF_8);
+        assertEquals(6, results.size(), printed);
+        for (final BenchResult result : results)
+        {
+            assertTrue(result.hasThroughput() || result.hasLatency(), result.key() + ": " + result.note);
+        }
+        assertTrue(printed.contains("x unix"), printed);
+        assertTrue(Files.isRegularFile(out.resolve("report.html")));
+        assertTrue(Files.isRegularFile(out.resolve("results.csv")));
+        assertTrue(Files.isRegularFile(out.resolve("rtt-shmq-zeroq-spin-64.hgrm")));
+        try (DirectoryStream<Path> left = Files.newDirectoryStream(
+            ShmName.of("x").path().getParent(), bench.prefix() + "*"))
+        {
+            assertTrue(!left.iterator().hasNext(), "segments left behind");
+        }
+    }
+}
