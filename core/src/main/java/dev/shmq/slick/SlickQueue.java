@@ -712,8 +712,9 @@ public final class SlickQueue implements AutoCloseable
             {
                 return NONE;
             }
-            if (index > cursor.reservedIndexSeen)
+            if (index != position && index > cursor.reservedIndexSeen)
             {
+                // The entry we expect (index == position) cannot be a reset's leftover: no reload. Otherwise
                 // acquire (C++ relaxed): only reloaded when the slot is ahead of what we saw, which a reset explains.
                 final long reservedIndex = buffer.getLongVolatile(RESERVED_OFFSET) >>> RESERVED_INDEX_SHIFT;
                 cursor.reservedIndexSeen = reservedIndex;

@@ -1,7 +1,7 @@
 package dev.shmq.zeroq;
 
+import dev.shmq.core.PhasedBackoffIdleStrategy;
 import dev.shmq.core.ShmSegment;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.nio.file.attribute.PosixFilePermission;
@@ -16,20 +16,23 @@ import java.util.function.Supplier;
  */
 public final class ZeroqConfig
 {
-    /** Busy spins before the default strategy starts to yield: covers a peer that is a few hundred ns behind. */
-    public static final long DEFAULT_MAX_SPINS = 1_000;
+    /** How long the default strategy busy-spins: covers a peer that is a few microseconds behind. */
+    public static final long DEFAULT_SPIN_NANOS = 10_000;
 
-    /** Yields before the default strategy starts to park. */
-    public static final long DEFAULT_MAX_YIELDS = 100;
+    /**
+     * How long the default strategy then yields: a waiter that saw traffic within the last 2 ms wakes within
+     * microseconds, at the price of keeping a core busy (but yielding) that long.
+     */
+    public static final long DEFAULT_YIELD_NANOS = 2_000_000;
 
-    /** First park of the default strategy. */
+    /** First park of the default strategy, once it has spun and yielded. */
     public static final long DEFAULT_MIN_PARK_NANOS = 1_000;
 
     /**
-     * Longest park of the default strategy: bounds the wake-up delay of an idle waiter (zeroq itself sleeps 1 ms)
-     * while keeping an idle waiter's CPU use small.
+     * Longest park of the default strategy: bounds the wake-up delay of a waiter idle for long (zeroq itself sleeps
+     * 1 ms) while keeping its CPU use to a few percent of a core.
      */
-    public static final long DEFAULT_MAX_PARK_NANOS = 50_000;
+    public static final long DEFAULT_MAX_PARK_NANOS = 500_000;
 
     /** How long {@link ZeroqQueue#open} waits for a creator in another process to finish writing the header. */
     public static final long DEFAULT_OPEN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -40,13 +43,13 @@ public final class ZeroqConfig
     private long openTimeoutNanos = DEFAULT_OPEN_TIMEOUT_NANOS;
 
     /**
-     * @return spin, then yield, then park with exponential backoff from {@value #DEFAULT_MIN_PARK_NANOS} ns to
-     * {@value #DEFAULT_MAX_PARK_NANOS} ns.
+     * @return spin for {@value #DEFAULT_SPIN_NANOS} ns, yield for {@value #DEFAULT_YIELD_NANOS} ns, then park with
+     * exponential backoff from {@value #DEFAULT_MIN_PARK_NANOS} ns to {@value #DEFAULT_MAX_PARK_NANOS} ns.
      */
     public static IdleStrategy defaultIdleStrategy()
     {
-        return new BackoffIdleStrategy(
-            DEFAULT_MAX_SPINS, DEFAULT_MAX_YIELDS, DEFAULT_MIN_PARK_NANOS, DEFAULT_MAX_PARK_NANOS);
+        return new PhasedBackoffIdleStrategy(
+            DEFAULT_SPIN_NANOS, DEFAULT_YIELD_NANOS, DEFAULT_MIN_PARK_NANOS, DEFAULT_MAX_PARK_NANOS);
     }
 
     /**

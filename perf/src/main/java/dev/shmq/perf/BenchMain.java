@@ -34,11 +34,7 @@ public final class BenchMain
     private static final int NOTE_CHARS = 100;
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(30);
-    private static final List<String> CHILD_JVM_OPTIONS = List.of(
-        "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-        "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
-        "--add-opens", "java.base/java.nio=ALL-UNNAMED",
-        "-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch");
+    private static final List<String> HEAP_OPTIONS = List.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch");
 
     private final BenchOptions options;
     private final Path outDirectory;
@@ -595,7 +591,8 @@ public final class BenchMain
         }
         else
         {
-            final List<String> jvmOptions = new ArrayList<>(CHILD_JVM_OPTIONS);
+            final List<String> jvmOptions = new ArrayList<>(ChildJvm.AGRONA_JVM_OPTIONS);
+            jvmOptions.addAll(HEAP_OPTIONS);
             jvmOptions.addAll(options.jvmOptions);
             final ChildJvm jvm = ChildJvm.mainClass(BenchWorker.class).jvmOptions(jvmOptions)
                 .args(spec.toArgs().toArray(new String[0]));

@@ -1,12 +1,12 @@
 package dev.shmq.perf;
 
+import dev.shmq.core.PhasedBackoffIdleStrategy;
 import dev.shmq.zeroq.ZeroqConfig;
 import dev.shmq.zeroq.ZeroqElementHandler;
 import dev.shmq.zeroq.ZeroqQueue;
 import dev.shmq.zeroq.ZeroqRange;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.AtomicBuffer;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
@@ -39,10 +39,10 @@ final class ZeroqEndpoints
     {
         if (idle.startsWith(IDLE_BACKOFF_PREFIX))
         {
-            // the default backoff with another longest park, to explore wake-up latency against idle CPU
+            // the default phases with another longest park, to explore wake-up latency against idle CPU
             final long maxParkNanos = TimeUnit.MICROSECONDS.toNanos(
                 Long.parseLong(idle.substring(IDLE_BACKOFF_PREFIX.length())));
-            return () -> new BackoffIdleStrategy(ZeroqConfig.DEFAULT_MAX_SPINS, ZeroqConfig.DEFAULT_MAX_YIELDS,
+            return () -> new PhasedBackoffIdleStrategy(ZeroqConfig.DEFAULT_SPIN_NANOS, ZeroqConfig.DEFAULT_YIELD_NANOS,
                 Math.min(ZeroqConfig.DEFAULT_MIN_PARK_NANOS, maxParkNanos), maxParkNanos);
         }
         switch (idle)
