@@ -138,7 +138,6 @@ public final class BenchMain
     {
         final List<Runnable> plan = new ArrayList<>();
         final Set<BenchSystem> systems = options.systems;
-        final boolean slickPeer = BenchPeers.hasSlickPeer();
         if (options.scenarios.contains(BenchOptions.Scenario.LIMITS))
         {
             plan.add(this::limits);
@@ -156,7 +155,7 @@ public final class BenchMain
                     {
                         continue;
                     }
-                    plan.add(() -> throughput("tp", system, payload, 1, 1, options.repeat, slickPeer));
+                    plan.add(() -> throughput("tp", system, payload, 1, 1, options.repeat));
                 }
             }
         }
@@ -167,7 +166,7 @@ public final class BenchMain
                 if (systems.contains(system) && system.isMultiParty() && !system.isBatch())
                 {
                     final int consumers = system == BenchSystem.AGRONA_M2O ? 1 : 2;
-                    plan.add(() -> throughput("tp2", system, 64, 2, consumers, 1, slickPeer));
+                    plan.add(() -> throughput("tp2", system, 64, 2, consumers, 1));
                 }
             }
         }
@@ -179,7 +178,7 @@ public final class BenchMain
                 {
                     if (systems.contains(system) && !system.isBatch() && system != BenchSystem.AGRONA_M2O)
                     {
-                        plan.add(() -> roundTrip(system, payload, slickPeer));
+                        plan.add(() -> roundTrip(system, payload));
                     }
                 }
             }
@@ -227,14 +226,13 @@ public final class BenchMain
         final int payload,
         final int producers,
         final int consumers,
-        final int repeat,
-        final boolean slickPeer)
+        final int repeat)
     {
         final List<BenchResult> runs = new ArrayList<>();
         for (int i = 0; i < repeat && !stopping; i++)
         {
             final int before = results.size();
-            throughputOnce(scenario, system, payload, producers, consumers, slickPeer);
+            throughputOnce(scenario, system, payload, producers, consumers);
             final BenchResult run = results.remove(before);
             runs.add(run);
             if (!run.hasThroughput())
@@ -253,17 +251,10 @@ public final class BenchMain
         final BenchSystem system,
         final int payload,
         final int producers,
-        final int consumers,
-        final boolean slickPeer)
+        final int consumers)
     {
         final String name = nextRunName();
         progress(scenario + " " + system.id() + " " + Payloads.label(payload));
-        if (system == BenchSystem.CPP_SLICK && !slickPeer)
-        {
-            out.println("n/a (peer missing)");
-            results.add(BenchResult.missing(scenario, system.id(), payload, "n/a (peer missing)"));
-            return;
-        }
         final long start = System.nanoTime();
         final String control = name + "-ctl";
         final List<ChildProcess> consumerProcesses = new ArrayList<>();
@@ -359,17 +350,11 @@ public final class BenchMain
         }
     }
 
-    private void roundTrip(final BenchSystem system, final int payload, final boolean slickPeer)
+    private void roundTrip(final BenchSystem system, final int payload)
     {
         final String name = nextRunName();
         final String scenario = "rtt";
         progress(scenario + " " + system.id() + " " + Payloads.label(payload));
-        if (system == BenchSystem.CPP_SLICK && !slickPeer)
-        {
-            out.println("n/a (peer missing)");
-            results.add(BenchResult.missing(scenario, system.id(), payload, "n/a (peer missing)"));
-            return;
-        }
         final long start = System.nanoTime();
         final List<ChildProcess> children = new ArrayList<>();
         final Path samples = outDirectory.resolve(name + "-samples.bin");

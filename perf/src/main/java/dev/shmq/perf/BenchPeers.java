@@ -1,48 +1,35 @@
 package dev.shmq.perf;
 
-import dev.shmq.layout.BundledHeaders;
 import dev.shmq.testkit.NativePeer;
+import dev.shmq.testkit.ShmqPeers;
 
 import java.nio.file.Path;
 
 /**
- * Builds (once per content, cached under {@code target/native-peers}) the C/C++ programs the bench runs: the C++ zeroq
- * peer, the C++ SlickQueue peer when its header exists, and the physical-limits program.
+ * Builds (once per content, cached under {@code target/native-peers}) the C/C++ programs the bench runs: the C++
+ * zeroq and SlickQueue peers (the same {@code zeroq_queue.hpp} and {@code slick_queue.hpp} as the interop tests) and
+ * the physical-limits program.
  */
 final class BenchPeers
 {
-    static final String PEERS = "/dev/shmq/testkit/peers/";
-    static final String SLICK_HEADER = "slick_queue.hpp";
-    static final String SLICK_BENCH = "slick_bench.cpp";
-    static final String PEER_COMMON = "peer_common.hpp";
+    private static final String[] NATIVE_FLAGS = {"-O3", "-march=native"};
 
     private final Path buildDirectory;
     private NativePeer zeroq;
     private NativePeer slick;
     private NativePeer limits;
-    private RuntimeException slickFailure;
 
     BenchPeers(final Path buildDirectory)
     {
         this.buildDirectory = buildDirectory;
     }
 
-    static boolean hasSlickPeer()
-    {
-        return null != BenchPeers.class.getResource(PEERS + SLICK_HEADER) &&
-            null != BenchPeers.class.getResource(PEERS + PEER_COMMON) &&
-            null != BenchPeers.class.getResource(PEERS + SLICK_BENCH);
-    }
-
     NativePeer zeroq()
     {
         if (null == zeroq)
         {
-            zeroq = NativePeer.builder("zeroq_bench")
-                .sourceResource(PEERS + "zeroq_bench.cpp")
-                .sourceResource(PEERS + "zeroq_queue.hpp")
-                .includeDir(BundledHeaders.extract(buildDirectory.resolve("shmq-layout-headers")))
-                .addFlags("-O3", "-march=native")
+            zeroq = ShmqPeers.builder("zeroq_bench", "bench_common.hpp", "zeroq_queue.hpp")
+                .addFlags(NATIVE_FLAGS)
                 .buildDirectory(buildDirectory)
                 .build();
         }
@@ -51,35 +38,14 @@ final class BenchPeers
 
     NativePeer slick()
     {
-        if (null != slickFailure)
-        {
-            throw slickFailure;
-        }
         if (null == slick)
         {
-            try
-            {
-                slick = buildSlick();
-            }
-            catch (final RuntimeException ex)
-            {
-                slickFailure = ex;
-                throw ex;
-            }
+            slick = ShmqPeers.builder("slick_bench", "bench_common.hpp", "slick_queue.hpp")
+                .addFlags(NATIVE_FLAGS)
+                .buildDirectory(buildDirectory)
+                .build();
         }
         return slick;
-    }
-
-    private NativePeer buildSlick()
-    {
-        return NativePeer.builder("slick_bench")
-            .sourceResource(PEERS + SLICK_BENCH)
-            .sourceResource(PEERS + SLICK_HEADER)
-            .sourceResource(PEERS + PEER_COMMON)
-            .includeDir(BundledHeaders.extract(buildDirectory.resolve("shmq-layout-headers")))
-            .addFlags("-O3", "-march=native")
-            .buildDirectory(buildDirectory)
-            .build();
     }
 
     NativePeer limits()
@@ -87,8 +53,8 @@ final class BenchPeers
         if (null == limits)
         {
             limits = NativePeer.builder("limits")
-                .sourceResource(PEERS + "limits.c")
-                .addFlags("-O3", "-march=native")
+                .sourceResource(ShmqPeers.RESOURCE_DIRECTORY + "limits.c")
+                .addFlags(NATIVE_FLAGS)
                 .buildDirectory(buildDirectory)
                 .build();
         }

@@ -45,6 +45,19 @@ public final class ShmqPeers
      */
     public static NativePeer program(final String program, final String... headers)
     {
+        return builder(program, headers).build();
+    }
+
+    /**
+     * A builder for a program of the peer directory with its sources and headers added, for further options
+     * (flags, build directory).
+     *
+     * @param program the program's name: {@code <program>.cpp} in {@link #RESOURCE_DIRECTORY}.
+     * @param headers the peer headers it includes besides {@code peer_common.hpp}.
+     * @return the builder.
+     */
+    public static NativePeer.Builder builder(final String program, final String... headers)
+    {
         final NativePeer.Builder builder = NativePeer.builder(program)
             .sourceResource(RESOURCE_DIRECTORY + program + ".cpp")
             .sourceResource(RESOURCE_DIRECTORY + "peer_common.hpp")
@@ -53,6 +66,6 @@ public final class ShmqPeers
         {
             builder.sourceResource(RESOURCE_DIRECTORY + header);
         }
-        return builder.build();
+        return builder;
     }
 }

@@ -4,6 +4,7 @@
 //   0 + 64p: u64 sent by producer p, 8 + 64p: u64 done flag (release); 512 + 64c: u64 received by consumer c.
 // Roles: send, recv (throughput), ping, pong (round trip over NAME-a and NAME-b; ping writes its samples, raw
 // little-endian int64 nanoseconds, to samples=PATH).
+#include "bench_common.hpp"
 #include "zeroq_queue.hpp"
 
 #include <algorithm>
@@ -25,81 +26,7 @@
 
 namespace
 {
-constexpr int POLL_LIMIT = 256;
-constexpr uint64_t CHECK_INTERVAL = 1024;
-
-// As BenchWorker: look at the clock and report progress every 1024 messages, or every eighth of the ring for big
-// messages (a few slots), so that short runs of big messages are timed right.
-uint64_t check_interval_of(const uint64_t slots)
-{
-    return std::max<uint64_t>(1, std::min<uint64_t>(CHECK_INTERVAL, slots / 8));
-}
-constexpr int64_t LOSS_TIMEOUT_NANOS = 500'000'000;
-
-std::map<std::string, std::string> args;
-
-[[noreturn]] void die(const std::string& message)
-{
-    std::printf("FAIL %s\n", message.c_str());
-    std::fflush(stdout);
-    std::exit(1);
-}
-
-std::string arg(const std::string& key, const std::string& fallback = "")
-{
-    const auto it = args.find(key);
-    if (it == args.end())
-    {
-        if (fallback.empty())
-        {
-            die("missing argument " + key);
-        }
-        return fallback;
-    }
-    return it->second;
-}
-
-int64_t arg_long(const std::string& key, const int64_t fallback)
-{
-    const auto it = args.find(key);
-    return it == args.end() ? fallback : std::stoll(it->second);
-}
-
-inline int64_t now_nanos()
-{
-    timespec ts {};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
-
-std::string path_of(const std::string& name)
-{
-    return arg("shmdir", "/dev/shm") + "/" + name;
-}
-
-void* map_path(const std::string& name, const size_t create_length, size_t& length)
-{
-    const std::string path = path_of(name);
-    const int fd = create_length > 0 ? open(path.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600) : open(path.c_str(), O_RDWR);
-    if (fd < 0)
-    {
-        die("open " + path + ": " + std::strerror(errno));
-    }
-    if (create_length > 0 && ftruncate(fd, static_cast<off_t>(create_length)) != 0)
-    {
-        die("ftruncate " + path + ": " + std::strerror(errno));
-    }
-    struct stat st {};
-    fstat(fd, &st);
-    length = static_cast<size_t>(st.st_size);
-    void* base = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    close(fd);
-    if (base == MAP_FAILED)
-    {
-        die(std::string("mmap: ") + std::strerror(errno));
-    }
-    return base;
-}
+using namespace shmq_peer;
 
 shmq_peer::ZeroqQueue queue_of(const std::string& name, const bool creator)
 {
@@ -133,83 +60,6 @@ shmq_peer::ZeroqQueue queue_of(const std::string& name, const bool creator)
     return queue;
 }
 
-struct Control
-{
-    uint8_t* base = nullptr;
-
-    std::atomic_ref<uint64_t> word(const size_t offset) const
-    {
-        return std::atomic_ref<uint64_t>(*reinterpret_cast<uint64_t*>(base + offset));
-    }
-
-    void producer_done(const int producer, const uint64_t sent) const
-    {
-        word(64 * producer).store(sent, std::memory_order_relaxed);
-        word(8 + 64 * producer).store(1, std::memory_order_release);
-    }
-
-    int64_t total_sent_if_done(const int producers) const
-    {
-        int64_t total = 0;
-        for (int p = 0; p < producers; p++)
-        {
-            if (word(8 + 64 * p).load(std::memory_order_acquire) == 0)
-            {
-                return -1;
-            }
-            total += static_cast<int64_t>(word(64 * p).load(std::memory_order_relaxed));
-        }
-        return total;
-    }
-
-    void received(const int consumer, const uint64_t count) const
-    {
-        word(512 + 64 * consumer).store(count, std::memory_order_release);
-    }
-
-    uint64_t total_received(const int consumers) const
-    {
-        uint64_t total = 0;
-        for (int c = 0; c < consumers; c++)
-        {
-            total += word(512 + 64 * c).load(std::memory_order_acquire);
-        }
-        return total;
-    }
-};
-
-Control control_of(const std::string& name)
-{
-    size_t length = 0;
-    Control control;
-    control.base = static_cast<uint8_t*>(map_path(name, 0, length));
-    if (length < 4096)
-    {
-        die("control object too short: " + std::to_string(length));
-    }
-    return control;
-}
-
-void ready_and_await_go()
-{
-    std::printf("READY\n");
-    std::fflush(stdout);
-    std::string line;
-    if (!std::getline(std::cin, line) || line != "GO")
-    {
-        die("stdin line=" + line + " (expected GO)");
-    }
-}
-
-std::vector<uint8_t> message_of(const size_t payload)
-{
-    std::vector<uint8_t> message(payload);
-    for (size_t i = 0; i < payload; i++)
-    {
-        message[i] = static_cast<uint8_t>(i * 31);
-    }
-    return message;
-}
 
 void send()
 {
@@ -378,16 +228,7 @@ void pong()
 
 int main(int argc, char** argv)
 {
-    for (int i = 1; i < argc; i++)
-    {
-        const std::string kv = argv[i];
-        const size_t eq = kv.find('=');
-        if (eq == std::string::npos || eq == 0)
-        {
-            die("arg=" + kv + " (expected key=value)");
-        }
-        args[kv.substr(0, eq)] = kv.substr(eq + 1);
-    }
+    parse_args(argc, argv);
     const std::string role = arg("role");
     if (role == "send")
     {
