@@ -171,6 +171,91 @@ inline std::vector<uint8_t> message_of(const size_t payload)
     return message;
 }
 
+// What a throughput run's consumer reports, as dev.shmq.perf.BenchWorker's recv role does.
+struct ReceiveResult
+{
+    uint64_t received = 0;
+    int64_t warm_received = 0;
+    int64_t warm_nanos = 0;
+    int64_t last = 0;
+};
+
+// The consumer side of a throughput run: take() takes up to POLL_LIMIT messages and returns how many. Reports
+// progress through the control object, and ends once every producer is done and the consumers together received
+// what they sent, or nothing arrived for LOSS_TIMEOUT_NANOS (a lossy queue).
+template <typename Take>
+ReceiveResult receive_loop(const Control& control, const uint64_t slots, Take take)
+{
+    const int consumer = static_cast<int>(arg_long("index", 0));
+    const int producers = static_cast<int>(arg_long("producers", 1));
+    const int consumers = static_cast<int>(arg_long("consumers", 1));
+    const int64_t warmup = arg_long("warmupMs", 300) * 1'000'000;
+    const uint64_t check_interval = check_interval_of(slots);
+    ready_and_await_go();
+    ReceiveResult result;
+    result.warm_received = -1;
+    uint64_t next_check = check_interval;
+    int64_t first = 0;
+    int64_t last_progress = now_nanos();
+    uint64_t stamped = 0;
+    for (;;)
+    {
+        const int taken = take();
+        if (taken > 0)
+        {
+            if (result.received == 0)
+            {
+                first = now_nanos();
+            }
+            result.received += static_cast<uint64_t>(taken);
+            if (result.received >= next_check)
+            {
+                next_check = result.received + check_interval;
+                control.received(consumer, result.received);
+                if (result.warm_received < 0 && now_nanos() - first >= warmup)
+                {
+                    result.warm_received = static_cast<int64_t>(result.received);
+                    result.warm_nanos = now_nanos();
+                }
+            }
+            continue;
+        }
+        const int64_t now = now_nanos();
+        if (result.received != stamped)
+        {
+            stamped = result.received;
+            result.last = now;
+            last_progress = now;
+        }
+        control.received(consumer, result.received);
+        const int64_t total = control.total_sent_if_done(producers);
+        if (total >= 0 && (control.total_received(consumers) >= static_cast<uint64_t>(total) ||
+            now - last_progress > LOSS_TIMEOUT_NANOS))
+        {
+            break;
+        }
+    }
+    if (result.warm_received < 0)
+    {
+        result.warm_received = 0;
+        result.warm_nanos = first;
+    }
+    return result;
+}
+
+// Writes a ping role's round-trip samples (raw little-endian int64 nanoseconds) to samples=PATH.
+inline void write_samples(const std::vector<int64_t>& samples)
+{
+    FILE* file = std::fopen(arg("samples").c_str(), "wb");
+    if (file == nullptr)
+    {
+        die("cannot write samples " + arg("samples"));
+    }
+    std::fwrite(samples.data(), sizeof(int64_t), samples.size(), file);
+    std::fclose(file);
+    std::printf("RESULT count=%zu\n", samples.size());
+}
+
 // Reads key=value arguments into args.
 inline void parse_args(const int argc, char** argv)
 {

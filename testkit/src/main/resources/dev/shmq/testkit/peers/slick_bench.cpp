@@ -133,24 +133,9 @@ void send()
 void receive()
 {
     const Control control = control_of(arg("ctl"));
-    const int consumers_arg = static_cast<int>(arg_long("consumers", 1));
-    Queue q = queue_of(arg("name"), arg("creator", "false") == "true", consumers_arg > 1);
-    const uint64_t check_interval = check_interval_of(q.queue->size());
+    Queue q = queue_of(arg("name"), arg("creator", "false") == "true", arg_long("consumers", 1) > 1);
     uint64_t stamp = 0;
-    const int consumer = static_cast<int>(arg_long("index", 0));
-    const int producers = static_cast<int>(arg_long("producers", 1));
-    const int consumers = static_cast<int>(arg_long("consumers", 1));
-    const int64_t warmup = arg_long("warmupMs", 300) * 1'000'000;
-    ready_and_await_go();
-    uint64_t received = 0;
-    uint64_t next_check = check_interval;
-    int64_t first = 0;
-    int64_t warm_received = -1;
-    int64_t warm_nanos = 0;
-    int64_t last = 0;
-    int64_t last_progress = now_nanos();
-    uint64_t stamped = 0;
-    for (;;)
+    const ReceiveResult result = receive_loop(control, q.queue->size(), [&]
     {
         int taken = 0;
         while (taken < POLL_LIMIT && read(q))
@@ -158,48 +143,12 @@ void receive()
             std::memcpy(&stamp, q.entry.data, sizeof(stamp));
             taken++;
         }
-        if (taken > 0)
-        {
-            if (received == 0)
-            {
-                first = now_nanos();
-            }
-            received += taken;
-            if (received >= next_check)
-            {
-                next_check = received + check_interval;
-                control.received(consumer, received);
-                if (warm_received < 0 && now_nanos() - first >= warmup)
-                {
-                    warm_received = static_cast<int64_t>(received);
-                    warm_nanos = now_nanos();
-                }
-            }
-            continue;
-        }
-        const int64_t now = now_nanos();
-        if (received != stamped)
-        {
-            stamped = received;
-            last = now;
-            last_progress = now;
-        }
-        control.received(consumer, received);
-        const int64_t total = control.total_sent_if_done(producers);
-        if (total >= 0 && (control.total_received(consumers) >= static_cast<uint64_t>(total) ||
-            now - last_progress > LOSS_TIMEOUT_NANOS))
-        {
-            break;
-        }
-    }
-    if (warm_received < 0)
-    {
-        warm_received = 0;
-        warm_nanos = first;
-    }
+        return taken;
+    });
     std::printf("RESULT received=%llu warmReceived=%lld warmNanos=%lld lastNanos=%lld lastStamp=%llu\n",
-        static_cast<unsigned long long>(received), static_cast<long long>(warm_received),
-        static_cast<long long>(warm_nanos), static_cast<long long>(last), static_cast<unsigned long long>(stamp));
+        static_cast<unsigned long long>(result.received), static_cast<long long>(result.warm_received),
+        static_cast<long long>(result.warm_nanos), static_cast<long long>(result.last),
+        static_cast<unsigned long long>(stamp));
 }
 
 void write_one(shmq_peer::SlickQueue& queue, const std::vector<uint8_t>& message, const int64_t stamp)
@@ -235,14 +184,7 @@ void ping()
             samples.push_back(rtt);
         }
     }
-    FILE* file = std::fopen(arg("samples").c_str(), "wb");
-    if (file == nullptr)
-    {
-        die("cannot write samples " + arg("samples"));
-    }
-    std::fwrite(samples.data(), sizeof(int64_t), samples.size(), file);
-    std::fclose(file);
-    std::printf("RESULT count=%zu\n", samples.size());
+    write_samples(samples);
 }
 
 void pong()
