@@ -73,7 +73,7 @@ class ZeroqStressTest
                 final ChildProcess consumer = 0 == c % 2 ?
                     ChildJvm.mainClass(ReliabilityMain.class).name("java-get-" + c)
                         .args("zeroq-get", name, Integer.toString(PRODUCERS)).start() :
-                    peer.start("get-tally", name, Integer.toString(PRODUCERS));
+                    peer.start("get", name, Integer.toString(PRODUCERS));
                 children.add(consumer);
                 consumers.add(consumer);
             }

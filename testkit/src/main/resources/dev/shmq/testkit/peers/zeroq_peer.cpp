@@ -7,11 +7,11 @@
 //                                                    wait for a line on stdin and unlink it
 //   zeroq_peer put NAME PRODUCER_ID COUNT             put COUNT checked elements (retry while Full)
 //   zeroq_peer get NAME PRODUCERS                     take elements until one stop element arrives;
-//                                                    verify content and per-producer order
+//                                                    verify content and per-producer order; print
+//                                                    "DONE p0=count/sum/sumsq ..." (sums of the sequences taken,
+//                                                    modulo 2^64)
 //   zeroq_peer stop NAME COUNT                        put COUNT stop elements
 // Reliability modes (dev.shmq.reliability tests):
-//   zeroq_peer get-tally NAME PRODUCERS               as get, but print "DONE p0=count/sum/sumsq ..." (sums of
-//                                                    the sequences taken, modulo 2^64)
 //   zeroq_peer acquire-hold NAME                      take one element's position (CAS on dequeue_pos), print
 //                                                    "ACQUIRED position producer sequence", never release it and
 //                                                    block on stdin (to be killed): a consumer dead mid-read
@@ -157,59 +157,6 @@ int get(const std::string& name, uint64_t producers)
     std::vector<uint8_t> expected(queue.element_size);
     std::vector<uint64_t> counts(producers, 0);
     std::vector<uint64_t> sums(producers, 0);
-    std::vector<int64_t> last(producers, -1);
-    for (;;)
-    {
-        if (!queue.dequeue(element.data()))
-        {
-            sched_yield();
-            continue;
-        }
-        uint64_t producer;
-        uint64_t seq;
-        std::memcpy(&producer, element.data(), 8);
-        std::memcpy(&seq, element.data() + 8, 8);
-        if (producer == STOP)
-        {
-            break;
-        }
-        if (producer >= producers)
-        {
-            die("producer id " + std::to_string(producer) + " out of range");
-        }
-        fill(expected, producer, seq);
-        if (expected != element)
-        {
-            die("corrupt element producer=" + std::to_string(producer) + " seq=" + std::to_string(seq));
-        }
-        if (static_cast<int64_t>(seq) <= last[producer])
-        {
-            die("order: producer=" + std::to_string(producer) + " seq=" + std::to_string(seq) +
-                " after " + std::to_string(last[producer]));
-        }
-        last[producer] = static_cast<int64_t>(seq);
-        counts[producer]++;
-        sums[producer] += seq;
-    }
-    std::printf("DONE");
-    for (uint64_t p = 0; p < producers; p++)
-    {
-        std::printf(" p%llu=%llu/%llu", static_cast<unsigned long long>(p), static_cast<unsigned long long>(counts[p]),
-            static_cast<unsigned long long>(sums[p]));
-    }
-    std::printf("\n");
-    return 0;
-}
-
-int get_tally(const std::string& name, uint64_t producers)
-{
-    shmq_peer::ZeroqQueue queue;
-    map_existing(name, queue);
-    ready();
-    std::vector<uint8_t> element(queue.element_size);
-    std::vector<uint8_t> expected(queue.element_size);
-    std::vector<uint64_t> counts(producers, 0);
-    std::vector<uint64_t> sums(producers, 0);
     std::vector<uint64_t> squares(producers, 0);
     std::vector<int64_t> last(producers, -1);
     for (;;)
@@ -337,10 +284,6 @@ int claim_hold(const std::string& name, uint64_t producer, uint64_t count)
 int main(int argc, char** argv)
 {
     const std::string mode = argc > 1 ? argv[1] : "";
-    if (mode == "get-tally" && argc == 4)
-    {
-        return get_tally(argv[2], std::strtoull(argv[3], nullptr, 10));
-    }
     if (mode == "acquire-hold" && argc == 3)
     {
         return acquire_hold(argv[2]);
@@ -366,7 +309,7 @@ int main(int argc, char** argv)
         return stop(argv[2], std::strtoull(argv[3], nullptr, 10));
     }
     std::fprintf(stderr, "usage: zeroq_peer create NAME CAPACITY ELEMENT_SIZE | put NAME PRODUCER_ID COUNT | "
-                         "get NAME PRODUCERS | stop NAME COUNT | get-tally NAME PRODUCERS | acquire-hold NAME | "
+                         "get NAME PRODUCERS | stop NAME COUNT | acquire-hold NAME | "
                          "claim-hold NAME PRODUCER_ID COUNT\n");
     return 2;
 }
