@@ -270,4 +270,34 @@ inline void parse_args(const int argc, char** argv)
         args[kv.substr(0, eq)] = kv.substr(eq + 1);
     }
 }
+
+// The main of a benchmark peer: reads key=value arguments and runs role=send|recv|ping|pong.
+template <typename Send, typename Receive, typename Ping, typename Pong>
+int run_role(const int argc, char** argv, Send send, Receive receive, Ping ping, Pong pong)
+{
+    parse_args(argc, argv);
+    const std::string role = arg("role");
+    if (role == "send")
+    {
+        send();
+    }
+    else if (role == "recv")
+    {
+        receive();
+    }
+    else if (role == "ping")
+    {
+        ping();
+    }
+    else if (role == "pong")
+    {
+        pong();
+    }
+    else
+    {
+        die("role=" + role + " (expected send, recv, ping or pong)");
+    }
+    std::fflush(stdout);
+    return 0;
+}
 }

@@ -309,23 +309,25 @@ int run_consume(const std::string& name, const uint32_t element_size, const uint
     return 0;
 }
 
-int run_steal(const std::string& name, const std::string& cursor_name, const uint32_t element_size)
+std::atomic<uint64_t>* map_cursor(const std::string& cursor_name)
 {
-    check_payload_fits(element_size, 1);
-    const Attached attached = attach(name, element_size);
-    SlickQueue queue(attached.mapping, attached.has_last_published);
-    const Mapping cursor_mapping = open_existing(cursor_name, sizeof(uint64_t));
+    const Mapping mapping = open_existing(cursor_name, sizeof(uint64_t));
     static_assert(sizeof(std::atomic<uint64_t>) == sizeof(uint64_t));
-    auto* cursor = static_cast<std::atomic<uint64_t>*>(cursor_mapping.base);
-    say("READY");
+    return static_cast<std::atomic<uint64_t>*>(mapping.base);
+}
+
+// Claims entries through a shared atomic cursor until a stop entry, verifying each, and hands every other entry to
+// on_entry(entry, producer, sequence). Returns how many it handed over.
+template <typename OnEntry>
+uint64_t steal_until_stop(SlickQueue& queue, std::atomic<uint64_t>& cursor, const uint32_t element_size,
+    OnEntry on_entry)
+{
     Entry entry;
     uint64_t claimed = 0;
-    uint64_t index_sum = 0;
-    uint64_t index_square_sum = 0;  // modulo 2^64, as Java's long arithmetic
     auto last_progress = std::chrono::steady_clock::now();
     for (;;)
     {
-        if (!queue.read(*cursor, entry))
+        if (!queue.read(cursor, entry))
         {
             if (std::chrono::steady_clock::now() - last_progress > NO_PROGRESS_TIMEOUT)
             {
@@ -335,24 +337,41 @@ int run_steal(const std::string& name, const std::string& cursor_name, const uin
             continue;
         }
         last_progress = std::chrono::steady_clock::now();
-        const std::size_t length = static_cast<std::size_t>(entry.count) * element_size;
-        verify(entry.data, length, entry.index);
+        verify(entry.data, static_cast<std::size_t>(entry.count) * element_size, entry.index);
         uint64_t producer = 0;
         uint64_t sequence = 0;
         payload_ids(entry.data, producer, sequence);
         if (producer == STOP)
         {
-            break;
+            return claimed;
         }
-        if (claimed == 0)
-        {
-            std::printf("FIRST %llu\n", static_cast<unsigned long long>(entry.index));
-            std::fflush(stdout);
-        }
+        on_entry(entry, producer, sequence);
         claimed++;
-        index_sum += entry.index;
-        index_square_sum += entry.index * entry.index;
     }
+}
+
+int run_steal(const std::string& name, const std::string& cursor_name, const uint32_t element_size)
+{
+    check_payload_fits(element_size, 1);
+    const Attached attached = attach(name, element_size);
+    SlickQueue queue(attached.mapping, attached.has_last_published);
+    std::atomic<uint64_t>* cursor = map_cursor(cursor_name);
+    say("READY");
+    bool first = true;
+    uint64_t index_sum = 0;
+    uint64_t index_square_sum = 0;  // modulo 2^64, as Java's long arithmetic
+    const uint64_t claimed = steal_until_stop(queue, *cursor, element_size,
+        [&](const Entry& entry, uint64_t, uint64_t)
+        {
+            if (first)
+            {
+                first = false;
+                std::printf("FIRST %llu\n", static_cast<unsigned long long>(entry.index));
+                std::fflush(stdout);
+            }
+            index_sum += entry.index;
+            index_square_sum += entry.index * entry.index;
+        });
     std::printf("DONE claimed=%llu lost=%llu sum=%llu sumsq=%llu\n", static_cast<unsigned long long>(claimed),
         static_cast<unsigned long long>(queue.loss_count()), static_cast<unsigned long long>(index_sum),
         static_cast<unsigned long long>(index_square_sum));
@@ -425,13 +444,6 @@ void print_tallies(const std::vector<Tally>& tallies)
     }
     std::printf("\n");
     std::fflush(stdout);
-}
-
-std::atomic<uint64_t>* map_cursor(const std::string& cursor_name)
-{
-    const Mapping mapping = open_existing(cursor_name, sizeof(uint64_t));
-    static_assert(sizeof(std::atomic<uint64_t>) == sizeof(uint64_t));
-    return static_cast<std::atomic<uint64_t>*>(mapping.base);
 }
 
 int run_produce_paced(const std::string& name, const uint32_t element_size, const uint64_t count,
@@ -511,34 +523,13 @@ int run_steal_tally(const std::string& name, const std::string& cursor_name, con
     SlickQueue queue(attached.mapping, attached.has_last_published);
     std::atomic<uint64_t>* cursor = map_cursor(cursor_name);
     say("READY");
-    Entry entry;
     std::vector<Tally> tallies(producers);
-    uint64_t claimed = 0;
-    auto last_progress = std::chrono::steady_clock::now();
-    for (;;)
-    {
-        if (!queue.read(*cursor, entry))
+    // Claims come in index order, so each producer's sequences arrive increasing (not +1: others take some).
+    const uint64_t claimed = steal_until_stop(queue, *cursor, element_size,
+        [&](const Entry& entry, const uint64_t producer, const uint64_t sequence)
         {
-            if (std::chrono::steady_clock::now() - last_progress > NO_PROGRESS_TIMEOUT)
-            {
-                die("no entry for 30 s after claiming " + std::to_string(claimed));
-            }
-            std::this_thread::yield();
-            continue;
-        }
-        last_progress = std::chrono::steady_clock::now();
-        verify(entry.data, static_cast<std::size_t>(entry.count) * element_size, entry.index);
-        uint64_t producer = 0;
-        uint64_t sequence = 0;
-        payload_ids(entry.data, producer, sequence);
-        if (producer == STOP)
-        {
-            break;
-        }
-        // Claims come in index order, so each producer's sequences arrive increasing (not +1: others take some).
-        record(tallies, producer, sequence, entry.index, false);
-        claimed++;
-    }
+            record(tallies, producer, sequence, entry.index, false);
+        });
     std::printf("DONE claimed=%llu lost=%llu", static_cast<unsigned long long>(claimed),
         static_cast<unsigned long long>(queue.loss_count()));
     print_tallies(tallies);

@@ -170,28 +170,5 @@ void pong()
 
 int main(int argc, char** argv)
 {
-    parse_args(argc, argv);
-    const std::string role = arg("role");
-    if (role == "send")
-    {
-        send();
-    }
-    else if (role == "recv")
-    {
-        receive();
-    }
-    else if (role == "ping")
-    {
-        ping();
-    }
-    else if (role == "pong")
-    {
-        pong();
-    }
-    else
-    {
-        die("role=" + role + " (expected send, recv, ping or pong)");
-    }
-    std::fflush(stdout);
-    return 0;
+    return shmq_peer::run_role(argc, argv, send, receive, ping, pong);
 }
