@@ -31,9 +31,17 @@ import java.util.concurrent.locks.LockSupport;
  * fails here with an exception rather than with a SIGBUS on first touch. It allocates under a private staging name
  * and publishes the finished object with {@code link(2)}, so no other process sees it half allocated and exactly one
  * of several racing creators wins. Opening never follows a symbolic link and
- * refuses anything that is not a regular file. {@link #close()} unmaps and is idempotent; the buffer is re-pointed at
- * an empty array first, so a stray access after close fails Agrona's bounds check instead of touching unmapped
- * memory (close only once no thread uses the segment).
+ * refuses anything that is not a regular file.
+ *
+ * <p>Closing is safe while other threads still use the buffer: {@link #close()} marks the segment closed and closes
+ * its file descriptor, but never unmaps the memory or re-points the buffer. The mapping is returned to the operating
+ * system by the {@link MappedByteBuffer}'s cleaner once nothing references the buffer any more, so no thread can ever
+ * touch unmapped memory through it (an explicit unmap would race any thread still inside a call and crash the JVM).
+ * The cost: the memory of a closed segment, and of an unlinked one, is held until the garbage collector finds the
+ * buffer unreachable.
+ *
+ * <p>The segment remembers which file it mapped (device and inode), so {@link #unlink()} removes the name only while
+ * it still names that file, never an object someone else created under the same name since.
  */
 public final class ShmSegment implements AutoCloseable
 {
@@ -42,7 +50,6 @@ public final class ShmSegment implements AutoCloseable
 
     private static final int ZERO_FILL_CHUNK = 1 << 16;
     private static final long OPEN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-    private static final byte[] EMPTY = new byte[0];
     private static final Set<OpenOption> CREATE_OPTIONS = Set.of(
         StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
     private static final Set<OpenOption> OPEN_OPTIONS =
@@ -60,15 +67,26 @@ public final class ShmSegment implements AutoCloseable
     private final boolean readOnly;
     private final int length;
     private final UnsafeBuffer buffer;
-    private MappedByteBuffer mapped;
+    private final FileChannel channel;
+    private final Object fileKey;
+    private final MappedByteBuffer mapped;
+    private volatile boolean closed;
+    private boolean sizedHere;
 
     private ShmSegment(
-        final ShmName name, final MappedByteBuffer mapped, final boolean creator, final boolean readOnly)
+        final ShmName name,
+        final FileChannel channel,
+        final Object fileKey,
+        final MappedByteBuffer mapped,
+        final boolean creator,
+        final boolean readOnly)
     {
         this.name = name;
-        this.mapped = mapped;
+        this.channel = channel;
+        this.fileKey = fileKey;
         this.creator = creator;
         this.readOnly = readOnly;
+        this.mapped = mapped;
         this.length = mapped.capacity();
         this.buffer = new UnsafeBuffer(mapped);
     }
@@ -107,7 +125,10 @@ public final class ShmSegment implements AutoCloseable
 
     /**
      * Creates the object if the name is free, otherwise opens the existing one, waiting up to {@code timeoutNanos}
-     * for its creator to give it at least {@code minLength} bytes.
+     * for its creator to give it at least {@code minLength} bytes. An existing object that is still empty when the
+     * wait runs out was left by a creator killed between creating and sizing it: it is sized to {@code length}, as
+     * C++ {@code SlickQueue<T>(size, name)} does, and {@link #isSizedHere()} says so. Sizing only extends an empty
+     * file (one byte written at its new end), so it never overwrites what a racing creator wrote.
      *
      * @param name         the object's name.
      * @param length       the length to create it with.
@@ -133,7 +154,7 @@ public final class ShmSegment implements AutoCloseable
             }
             try
             {
-                return open(name, minLength, Math.max(0, deadline - System.nanoTime()));
+                return openExisting(name, minLength, Math.max(0, deadline - System.nanoTime()), false, length);
             }
             catch (final ShmMissingException ex)
             {
@@ -171,7 +192,7 @@ public final class ShmSegment implements AutoCloseable
      */
     public static ShmSegment open(final ShmName name, final int minLength, final long timeoutNanos)
     {
-        return openExisting(name, minLength, timeoutNanos, false);
+        return openExisting(name, minLength, timeoutNanos, false, 0);
     }
 
     /**
@@ -183,7 +204,7 @@ public final class ShmSegment implements AutoCloseable
      */
     public static ShmSegment openReadOnly(final ShmName name)
     {
-        return openExisting(name, 1, 0, true);
+        return openExisting(name, 1, 0, true, 0);
     }
 
     private static ShmSegment tryCreate(
@@ -216,9 +237,11 @@ public final class ShmSegment implements AutoCloseable
             throw new IllegalStateException("cannot create shared-memory object " + name.path() + ": " + ex, ex);
         }
 
+        final Object fileKey;
         try (channel)
         {
-            allocate(channel, length);
+            zeroFill(channel, 0, length);
+            fileKey = fileKey(name, staging);
             Files.createLink(name.path(), staging);
         }
         catch (final FileAlreadyExistsException ex)
@@ -236,22 +259,35 @@ public final class ShmSegment implements AutoCloseable
         }
 
         // Map through the published name, so /proc/<pid>/maps (and every tool reading it) shows the real name.
-        try (FileChannel published = FileChannel.open(name.path(), OPEN_OPTIONS))
+        FileChannel published = null;
+        try
         {
-            return new ShmSegment(name, published.map(FileChannel.MapMode.READ_WRITE, 0, length), true, false);
+            published = FileChannel.open(name.path(), OPEN_OPTIONS);
+            if (!fileKey.equals(fileKey(name, name.path())))
+            {
+                throw new IllegalStateException("shared-memory object " + name.path() +
+                    " was replaced by another process right after this one created it");
+            }
+            final MappedByteBuffer mapped = published.map(FileChannel.MapMode.READ_WRITE, 0, length);
+            return new ShmSegment(name, published, fileKey, mapped, true, false);
         }
-        catch (final IOException ex)
+        catch (final IOException | RuntimeException ex)
         {
+            closeQuietly(published);
+            if (ex instanceof IllegalStateException)
+            {
+                throw (IllegalStateException)ex;
+            }
             throw new IllegalStateException("cannot map shared-memory object " + name.path() + ": " + ex, ex);
         }
     }
 
-    private static void allocate(final FileChannel channel, final int length) throws IOException
+    private static void zeroFill(final FileChannel channel, final int from, final int length) throws IOException
     {
         // Touch every page with write(2): on a full tmpfs the write fails with ENOSPC here, where a first touch
         // through the mapping would raise SIGBUS.
-        final ByteBuffer zeros = ByteBuffer.allocateDirect(Math.min(ZERO_FILL_CHUNK, length));
-        for (long position = 0; position < length; )
+        final ByteBuffer zeros = ByteBuffer.allocateDirect(Math.max(1, Math.min(ZERO_FILL_CHUNK, length - from)));
+        for (long position = from; position < length; )
         {
             zeros.clear().limit((int)Math.min(zeros.capacity(), length - position));
             position += channel.write(zeros, position);
@@ -259,7 +295,7 @@ public final class ShmSegment implements AutoCloseable
     }
 
     private static ShmSegment openExisting(
-        final ShmName name, final int minLength, final long timeoutNanos, final boolean readOnly)
+        final ShmName name, final int minLength, final long timeoutNanos, final boolean readOnly, final int sizeIfEmpty)
     {
         final long deadline = System.nanoTime() + timeoutNanos;
         long size;
@@ -272,7 +308,7 @@ public final class ShmSegment implements AutoCloseable
             }
             LockSupport.parkNanos(OPEN_POLL_NANOS);
         }
-        if (size < minLength)
+        if (size < minLength && !(0 == size && sizeIfEmpty >= minLength))
         {
             throw new IllegalStateException("shared-memory object " + name.path() + " length=" + size +
                 " (expected at least " + minLength + ")");
@@ -286,8 +322,28 @@ public final class ShmSegment implements AutoCloseable
         final Set<OpenOption> options = readOnly ?
             Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS) :
             OPEN_OPTIONS;
-        try (FileChannel channel = FileChannel.open(name.path(), options))
+        FileChannel channel = null;
+        try
         {
+            final Object keyBefore = fileKey(name, name.path());
+            channel = FileChannel.open(name.path(), options);
+            // The file this channel holds is the one the name gave before and after the open: no swap in between
+            // (Java cannot fstat a channel, so the key comes from the name).
+            final Object fileKey = fileKey(name, name.path());
+            if (!fileKey.equals(keyBefore))
+            {
+                throw new IllegalStateException("shared-memory object " + name.path() +
+                    " was replaced by another process while this one opened it");
+            }
+            boolean sizedHere = false;
+            if (0 == size && sizeIfEmpty > 0 && 0 == channel.size())
+            {
+                // A creator died before sizing it: extend it as C++ does with ftruncate, by writing its last byte,
+                // which leaves every byte a racing creator may have written meanwhile untouched.
+                channel.write(ByteBuffer.allocate(1), sizeIfEmpty - 1);
+                sizedHere = true;
+                size = sizeIfEmpty;
+            }
             // Map what the file holds now, never more: mapping past the end would grow the file.
             final long now = channel.size();
             if (now < minLength)
@@ -296,7 +352,15 @@ public final class ShmSegment implements AutoCloseable
                     " (expected at least " + minLength + ")");
             }
             final FileChannel.MapMode mode = readOnly ? FileChannel.MapMode.READ_ONLY : FileChannel.MapMode.READ_WRITE;
-            return new ShmSegment(name, channel.map(mode, 0, Math.min(now, size)), false, readOnly);
+            final MappedByteBuffer mapped = channel.map(mode, 0, Math.min(now, size));
+            final ShmSegment segment = new ShmSegment(name, channel, fileKey, mapped, false, readOnly);
+            segment.sizedHere = sizedHere;
+            return segment;
+        }
+        catch (final RuntimeException ex)
+        {
+            closeQuietly(channel);
+            throw ex;
         }
         catch (final NoSuchFileException ex)
         {
@@ -304,12 +368,55 @@ public final class ShmSegment implements AutoCloseable
         }
         catch (final AccessDeniedException ex)
         {
+            closeQuietly(channel);
             throw new IllegalStateException("permission denied opening " + name.path() + " for " +
                 (readOnly ? "reading" : "reading and writing"), ex);
         }
         catch (final IOException ex)
         {
+            closeQuietly(channel);
             throw new IllegalStateException("cannot open shared-memory object " + name.path() + ": " + ex, ex);
+        }
+    }
+
+    /**
+     * @return the device and inode of the file at {@code path} (not following a link), as the JDK's file key.
+     * @throws ShmMissingException naming {@code name} if nothing is there.
+     */
+    private static Object fileKey(final ShmName name, final Path path)
+    {
+        try
+        {
+            final Object key =
+                Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            if (null == key)
+            {
+                throw new IllegalStateException("no file key (device and inode) for " + path);
+            }
+            return key;
+        }
+        catch (final NoSuchFileException ex)
+        {
+            throw new ShmMissingException(name);
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException("cannot read attributes of " + path + ": " + ex, ex);
+        }
+    }
+
+    private static void closeQuietly(final FileChannel channel)
+    {
+        if (null != channel)
+        {
+            try
+            {
+                channel.close();
+            }
+            catch (final IOException ignore)
+            {
+                // best effort while already failing
+            }
         }
     }
 
@@ -354,7 +461,7 @@ public final class ShmSegment implements AutoCloseable
         return name;
     }
 
-    /** @return the mapped memory; valid until {@link #close()}. */
+    /** @return the mapped memory; it stays valid as long as it is referenced, also after {@link #close()}. */
     public AtomicBuffer buffer()
     {
         return buffer;
@@ -372,6 +479,33 @@ public final class ShmSegment implements AutoCloseable
         return creator;
     }
 
+    /** @return true when this process sized an empty object it found (see {@link #createOrOpen}). */
+    public boolean isSizedHere()
+    {
+        return sizedHere;
+    }
+
+    /**
+     * Allocates the pages of {@code [from, length())} by writing zeros with {@code write(2)}, so that a full tmpfs
+     * fails here with an exception instead of with a SIGBUS at first touch. It overwrites that range: only for an
+     * object this process alone may write to, such as one it sized and is initialising.
+     *
+     * @param from the first byte to allocate.
+     * @throws IllegalStateException if the pages cannot be allocated.
+     */
+    public void allocate(final int from)
+    {
+        try
+        {
+            zeroFill(channel, from, length);
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException("cannot allocate " + (length - from) + " bytes for shared-memory object " +
+                name.path() + " (is " + name.path().getParent() + " full?): " + ex, ex);
+        }
+    }
+
     /** @return true when mapped read-only. */
     public boolean isReadOnly()
     {
@@ -381,16 +515,31 @@ public final class ShmSegment implements AutoCloseable
     /** @return true once {@link #close()} has run. */
     public boolean isClosed()
     {
-        return null == mapped;
+        return closed;
     }
 
     /**
-     * Removes the name, like {@code shm_unlink}. Mappings stay valid until closed.
+     * Removes the name, like {@code shm_unlink}, but only while it still names the file this segment mapped (same
+     * device and inode): an object created under the same name by someone else since is left alone. Mappings stay
+     * valid. The check and the removal are two system calls; a replacement between them is not detected.
      *
-     * @return true if this call removed it, false if it was already gone.
+     * @return true if this call removed it; false if the name was gone or names another object now.
      */
     public boolean unlink()
     {
+        final Object current;
+        try
+        {
+            current = fileKey(name, name.path());
+        }
+        catch (final ShmMissingException ex)
+        {
+            return false;
+        }
+        if (!fileKey.equals(current))
+        {
+            return false;
+        }
         try
         {
             return Files.deleteIfExists(name.path());
@@ -402,17 +551,54 @@ public final class ShmSegment implements AutoCloseable
     }
 
     /**
-     * Unmaps the segment. Idempotent. The name stays unless {@link #unlink()} is called.
+     * Checks that no other process truncated the object below the mapped length: touching a page past the end of
+     * the file raises SIGBUS, which the JVM cannot always survive. One {@code fstat} (about a microsecond): for open,
+     * slow paths and tools, not per message.
+     *
+     * @throws IllegalStateException if the object is shorter than the mapping, or the segment is closed.
+     */
+    public void checkLength()
+    {
+        final long now;
+        try
+        {
+            now = channel.size();
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException("shared-memory object " + name.path() + (closed ? " is closed" :
+                " cannot be checked: " + ex), ex);
+        }
+        if (now < length)
+        {
+            throw new IllegalStateException("shared-memory object " + name.path() + " was truncated by another " +
+                "process: length=" + now + " (expected at least " + length + ", the mapped length)");
+        }
+    }
+
+    /**
+     * Closes the segment and unmaps it at once. Only for a segment whose buffer no other thread has been given, such
+     * as one that an open or create is giving up on after a failed validation: the mapping is released on every
+     * failed open, as Agrona's {@code IoUtil} users do. A segment that was handed out is closed with {@link #close()}.
+     */
+    public void abandon()
+    {
+        close();
+        IoUtil.unmap(mapped);
+    }
+
+    /**
+     * Closes the segment; idempotent and safe while other threads still use {@link #buffer()}: the file descriptor is
+     * closed, the memory stays mapped until the buffer is unreachable (see the class comment). The name stays unless
+     * {@link #unlink()} is called.
      */
     @Override
     public void close()
     {
-        final MappedByteBuffer toUnmap = mapped;
-        if (null != toUnmap)
+        if (!closed)
         {
-            mapped = null;
-            buffer.wrap(EMPTY);
-            IoUtil.unmap(toUnmap);
+            closed = true;
+            closeQuietly(channel);
         }
     }
 
