@@ -1,5 +1,6 @@
 package dev.shmq.zeroq;
 
+import dev.shmq.core.BufferBounds;
 import dev.shmq.core.ShmName;
 import dev.shmq.core.ShmSegment;
 import dev.shmq.layout.ZeroqDescriptor;
@@ -39,8 +40,13 @@ import static dev.shmq.layout.ZeroqDescriptor.HEADER_LENGTH;
  *   with one CAS on the shared position; peers that move one element at a time cannot tell.</li>
  * </ul>
  *
- * <p>Thread safety: every method may be called from any number of threads and processes, except {@link #close()},
- * which must run once no thread uses the queue.
+ * <p>Thread safety: every method may be called from any number of threads and processes, {@link #close()} included:
+ * a call that overlaps {@code close()} either completes normally or throws {@link IllegalStateException} saying the
+ * queue is closed, and every call after it throws that; a thread waiting in {@link #take()} or {@link #put(byte[])}
+ * wakes with it. The memory stays mapped until the queue is unreachable, so no call can touch unmapped memory.
+ *
+ * <p>Arguments are checked before anything is claimed or stored: a bad one throws {@link IllegalArgumentException}
+ * and leaves shared memory untouched, so one careless call cannot stall the queue for the other processes.
  *
  * <p>Hazard of the protocol: a producer that dies between its claim and its commit leaves its cell uncommitted
  * forever; consumers then see the queue as empty at that position ({@link #isStalled()} tells the two apart).
@@ -58,6 +64,8 @@ public final class ZeroqQueue implements AutoCloseable
 
     private static final long OPEN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final int CONSISTENT_READ_ATTEMPTS = 16;
+    /** A wait longer than this checks the object's length before each access (see the wait loops). */
+    private static final long LENGTH_CHECK_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final AtomicBuffer buffer;
     private final ShmSegment segment;
@@ -68,6 +76,7 @@ public final class ZeroqQueue implements AutoCloseable
     private final boolean creator;
     private final boolean unlinkOnClose;
     private final ThreadLocal<IdleStrategy> idleStrategies;
+    private final ZeroqKeptBack keptBack;
     private volatile boolean closed;
 
     private ZeroqQueue(
@@ -87,6 +96,7 @@ public final class ZeroqQueue implements AutoCloseable
         this.creator = creator;
         this.unlinkOnClose = null != segment && config.resolveUnlinkOnClose(creator);
         this.idleStrategies = ThreadLocal.withInitial(config.idleStrategy());
+        this.keptBack = new ZeroqKeptBack(elementSize);
     }
 
     /**
@@ -127,8 +137,8 @@ public final class ZeroqQueue implements AutoCloseable
         }
         catch (final RuntimeException ex)
         {
-            segment.close();
             segment.unlink();
+            segment.abandon();
             throw ex;
         }
     }
@@ -177,7 +187,7 @@ public final class ZeroqQueue implements AutoCloseable
         }
         catch (final RuntimeException ex)
         {
-            segment.close();
+            segment.abandon();
             throw ex;
         }
     }
@@ -255,18 +265,20 @@ public final class ZeroqQueue implements AutoCloseable
      * @param offset their offset in {@code src}.
      * @param length their length, which must equal {@link #elementSize()}.
      * @return true if enqueued, false if the queue is full.
-     * @throws IllegalArgumentException if {@code length != elementSize()}.
+     * @throws IllegalArgumentException if {@code length != elementSize()} or the range is not inside {@code src}.
+     * @throws IllegalStateException    if the queue is closed.
      */
     public boolean offer(final DirectBuffer src, final int offset, final int length)
     {
-        checkLength(length);
-        final long position = tryClaim();
+        checkSource(src, offset, length);
+        checkOpen();
+        final long position = claimProducer();
         if (NO_POSITION == position)
         {
             return false;
         }
         buffer.putBytes(offset(position), src, offset, length);
-        commit(position);
+        commitClaimed(position);
         return true;
     }
 
@@ -279,33 +291,43 @@ public final class ZeroqQueue implements AutoCloseable
      */
     public boolean offer(final byte[] item)
     {
-        checkLength(item.length);
-        final long position = tryClaim();
+        BufferBounds.checkLength("item", item, elementSize);
+        checkOpen();
+        final long position = claimProducer();
         if (NO_POSITION == position)
         {
             return false;
         }
         buffer.putBytes(offset(position), item);
-        commit(position);
+        commitClaimed(position);
         return true;
     }
 
     /**
-     * Takes one element if one is ready, copying it out.
+     * Takes one element if one is ready, copying it out. Elements a {@link #drain} handler did not see because it
+     * threw come first.
      *
      * @param dst    where to copy its {@link #elementSize()} bytes.
      * @param offset the offset in {@code dst}.
      * @return true if an element was taken, false if none is ready.
+     * @throws IllegalArgumentException if {@code dst} has no room for an element at {@code offset}.
+     * @throws IllegalStateException    if the queue is closed.
      */
     public boolean poll(final MutableDirectBuffer dst, final int offset)
     {
-        final long position = tryAcquire();
+        BufferBounds.checkRange("dst", dst, offset, elementSize);
+        checkOpen();
+        if (keptBack.pollInto(dst, offset))
+        {
+            return true;
+        }
+        final long position = claimConsumer();
         if (NO_POSITION == position)
         {
             return false;
         }
         dst.putBytes(offset, buffer, offset(position), elementSize);
-        release(position);
+        releaseAcquired(position);
         return true;
     }
 
@@ -313,18 +335,18 @@ public final class ZeroqQueue implements AutoCloseable
      * Takes one element if one is ready.
      *
      * @return a new array with the element, or null if none is ready.
+     * @throws IllegalStateException if the queue is closed.
      */
     public byte[] poll()
     {
-        final long position = tryAcquire();
-        if (NO_POSITION == position)
+        checkOpen();
+        final byte[] kept = keptBack.poll();
+        if (null != kept)
         {
-            return null;
+            return kept;
         }
-        final byte[] item = new byte[elementSize];
-        buffer.getBytes(offset(position), item);
-        release(position);
-        return item;
+        final long position = claimConsumer();
+        return NO_POSITION == position ? null : copyOut(position);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -371,6 +393,7 @@ public final class ZeroqQueue implements AutoCloseable
      */
     public void put(final byte[] item) throws InterruptedException
     {
+        BufferBounds.checkLength("item", item, elementSize);
         put(new UnsafeBuffer(item), 0, item.length);
     }
 
@@ -400,6 +423,7 @@ public final class ZeroqQueue implements AutoCloseable
      */
     public void put(final byte[] item, final long timeout, final TimeUnit unit) throws InterruptedException
     {
+        BufferBounds.checkLength("item", item, elementSize);
         if (!offer(new UnsafeBuffer(item), 0, item.length, timeout, unit))
         {
             throw new QueueFullException("queue full after waiting " + timeout + " " + unit + ": capacity=" + capacity);
@@ -422,14 +446,14 @@ public final class ZeroqQueue implements AutoCloseable
         final DirectBuffer src, final int offset, final int length, final long timeout, final TimeUnit unit)
         throws InterruptedException
     {
-        checkLength(length);
+        checkSource(src, offset, length);
         final long position = claim(timeout, unit);
         if (NO_POSITION == position)
         {
             return false;
         }
         buffer.putBytes(offset(position), src, offset, length);
-        commit(position);
+        commitClaimed(position);
         return true;
     }
 
@@ -441,11 +465,7 @@ public final class ZeroqQueue implements AutoCloseable
      */
     public byte[] take() throws InterruptedException
     {
-        final long position = acquire(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
-        final byte[] item = new byte[elementSize];
-        buffer.getBytes(offset(position), item);
-        release(position);
-        return item;
+        return get(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -471,15 +491,18 @@ public final class ZeroqQueue implements AutoCloseable
      */
     public byte[] get(final long timeout, final TimeUnit unit) throws InterruptedException
     {
-        final long position = acquire(timeout, unit);
+        checkOpen();
+        final byte[] kept = keptBack.poll();
+        if (null != kept)
+        {
+            return kept;
+        }
+        final long position = awaitClaim(DEQUEUE_POS_OFFSET, COMMITTED_LAG, unit.toNanos(timeout));
         if (NO_POSITION == position)
         {
             throw new QueueEmptyException("queue empty after waiting " + timeout + " " + unit);
         }
-        final byte[] item = new byte[elementSize];
-        buffer.getBytes(offset(position), item);
-        release(position);
-        return item;
+        return copyOut(position);
     }
 
     /**
@@ -495,13 +518,19 @@ public final class ZeroqQueue implements AutoCloseable
     public boolean poll(final MutableDirectBuffer dst, final int offset, final long timeout, final TimeUnit unit)
         throws InterruptedException
     {
-        final long position = acquire(timeout, unit);
+        BufferBounds.checkRange("dst", dst, offset, elementSize);
+        checkOpen();
+        if (keptBack.pollInto(dst, offset))
+        {
+            return true;
+        }
+        final long position = awaitClaim(DEQUEUE_POS_OFFSET, COMMITTED_LAG, unit.toNanos(timeout));
         if (NO_POSITION == position)
         {
             return false;
         }
         dst.putBytes(offset, buffer, offset(position), elementSize);
-        release(position);
+        releaseAcquired(position);
         return true;
     }
 
@@ -515,21 +544,31 @@ public final class ZeroqQueue implements AutoCloseable
      * consumer waits at this position, so commit promptly and always.
      *
      * @return the claimed position, or {@link #NO_POSITION} if the queue is full.
+     * @throws IllegalStateException if the queue is closed.
      */
     public long tryClaim()
     {
-        return claimOne(ENQUEUE_POS_OFFSET, FREE_LAG);
+        checkOpen();
+        return claimProducer();
     }
 
     /**
      * Publishes the element written at a position from {@link #tryClaim()} to consumers.
      *
+     * <p>The position is checked first against shared memory: it must have been claimed ({@code enqueue_pos} is past
+     * it by at most the capacity) and not yet committed (its cell's sequence still equals it). That rejects a
+     * position never claimed, a second commit and a stale position from an earlier lap; it cannot tell which thread
+     * or process made the claim.
+     *
      * @param position the claimed position.
+     * @throws IllegalArgumentException if the position is not claimed and uncommitted; nothing is written then.
+     * @throws IllegalStateException    if the queue is closed.
      */
     public void commit(final long position)
     {
-        // release: the element's bytes become visible before the sequence that tells a consumer to read them.
-        buffer.putLongRelease(cellOffset(position & mask), position + 1);
+        checkOpen();
+        checkClaimed(position);
+        commitClaimed(position);
     }
 
     /**
@@ -537,10 +576,12 @@ public final class ZeroqQueue implements AutoCloseable
      * {@link #buffer()}; then {@link #release(long)} it.
      *
      * @return the claimed position, or {@link #NO_POSITION} if no element is ready.
+     * @throws IllegalStateException if the queue is closed.
      */
     public long tryAcquire()
     {
-        return claimOne(DEQUEUE_POS_OFFSET, COMMITTED_LAG);
+        checkOpen();
+        return claimConsumer();
     }
 
     /**
@@ -553,6 +594,7 @@ public final class ZeroqQueue implements AutoCloseable
      */
     public long acquire(final long timeout, final TimeUnit unit) throws InterruptedException
     {
+        checkOpen();
         return awaitClaim(DEQUEUE_POS_OFFSET, COMMITTED_LAG, unit.toNanos(timeout));
     }
 
@@ -566,18 +608,26 @@ public final class ZeroqQueue implements AutoCloseable
      */
     public long claim(final long timeout, final TimeUnit unit) throws InterruptedException
     {
+        checkOpen();
         return awaitClaim(ENQUEUE_POS_OFFSET, FREE_LAG, unit.toNanos(timeout));
     }
 
     /**
      * Frees the cell of an element read in place, for producers to reuse.
      *
+     * <p>The position is checked first, as {@link #commit(long)} checks: it must have been acquired
+     * ({@code dequeue_pos} is past it by at most the capacity) and not yet released (its cell's sequence is
+     * position + 1).
+     *
      * @param position the position from {@link #tryAcquire()}.
+     * @throws IllegalArgumentException if the position is not acquired and unreleased; nothing is written then.
+     * @throws IllegalStateException    if the queue is closed.
      */
     public void release(final long position)
     {
-        // release: our reads of the element complete before a producer can see the cell as free and overwrite it.
-        buffer.putLongRelease(cellOffset(position & mask), position + mask + 1);
+        checkOpen();
+        checkAcquired(position);
+        releaseAcquired(position);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -594,21 +644,30 @@ public final class ZeroqQueue implements AutoCloseable
      */
     public int tryClaim(final int limit, final ZeroqRange range)
     {
+        checkLimit(limit);
+        checkOpen();
         return claimRun(ENQUEUE_POS_OFFSET, FREE_LAG, limit, range);
     }
 
     /**
-     * Publishes every element of a run from {@link #tryClaim(int, ZeroqRange)}, in order.
+     * Publishes every element of a run from {@link #tryClaim(int, ZeroqRange)}, in order. Every position is checked
+     * as {@link #commit(long)} checks it before the first is committed.
      *
      * @param range the claimed run.
+     * @throws IllegalArgumentException if any position of the run is not claimed and uncommitted; nothing is
+     *                                  written then.
+     * @throws IllegalStateException    if the queue is closed.
      */
     public void commit(final ZeroqRange range)
     {
+        checkOpen();
         final long first = range.position();
-        for (int i = 0, count = range.count(); i < count; i++)
+        final int count = range.count();
+        for (int i = 0; i < count; i++)
         {
-            commit(first + i);
+            checkClaimed(first + i);
         }
+        commitRun(first, count);
     }
 
     /**
@@ -621,21 +680,30 @@ public final class ZeroqQueue implements AutoCloseable
      */
     public int tryAcquire(final int limit, final ZeroqRange range)
     {
+        checkLimit(limit);
+        checkOpen();
         return claimRun(DEQUEUE_POS_OFFSET, COMMITTED_LAG, limit, range);
     }
 
     /**
-     * Frees every cell of a run from {@link #tryAcquire(int, ZeroqRange)}.
+     * Frees every cell of a run from {@link #tryAcquire(int, ZeroqRange)}. Every position is checked as
+     * {@link #release(long)} checks it before the first is freed.
      *
      * @param range the claimed run.
+     * @throws IllegalArgumentException if any position of the run is not acquired and unreleased; nothing is
+     *                                  written then.
+     * @throws IllegalStateException    if the queue is closed.
      */
     public void release(final ZeroqRange range)
     {
+        checkOpen();
         final long first = range.position();
-        for (int i = 0, count = range.count(); i < count; i++)
+        final int count = range.count();
+        for (int i = 0; i < count; i++)
         {
-            release(first + i);
+            checkAcquired(first + i);
         }
+        releaseRun(first, count);
     }
 
     /**
@@ -646,42 +714,75 @@ public final class ZeroqQueue implements AutoCloseable
      * @param count  how many to offer, at least 1.
      * @param range  a reusable holder for the claim.
      * @return how many were enqueued (the first ones); 0 if the queue is full.
+     * @throws IllegalArgumentException if {@code count < 1} or {@code src} does not hold {@code count} elements
+     *                                  from {@code offset}; nothing is claimed then.
+     * @throws IllegalStateException    if the queue is closed.
      */
     public int offerBatch(final DirectBuffer src, final int offset, final int count, final ZeroqRange range)
     {
-        final int claimed = tryClaim(count, range);
+        checkLimit(count);
+        BufferBounds.checkRange("src", src, offset, (long)count * elementSize);
+        checkOpen();
+        final int claimed = claimRun(ENQUEUE_POS_OFFSET, FREE_LAG, count, range);
         final long first = range.position();
         final int elementSize = this.elementSize;
         for (int i = 0; i < claimed; i++)
         {
             buffer.putBytes(offset(first + i), src, offset + i * elementSize, elementSize);
         }
-        commit(range);
+        commitRun(first, claimed);
         return claimed;
     }
 
     /**
      * Takes up to {@code limit} ready elements with one CAS and hands each to {@code handler} in place.
      *
+     * <p>No element is lost to a handler that throws: the element it threw on counts as handed over, and the rest
+     * of the claimed run are copied out of the queue (so their cells are freed for every other process at once)
+     * and kept in this instance. They are delivered, in order and before anything else, by the next
+     * {@code drain}, {@code poll}, {@code take} or {@code get} on this instance; the exception is then rethrown.
+     * The zero-copy {@link #tryAcquire()} hands out cells of the queue only and does not see them, and
+     * {@link #close()} drops them, so drain again before closing.
+     *
      * @param handler receives each element during the call.
      * @param limit   the most elements to take, at least 1.
-     * @param range   a reusable holder for the claim.
-     * @return how many were taken; 0 if none was ready.
+     * @param range   a reusable holder for the claim; count 0 when the call delivered kept-back elements.
+     * @return how many were handed to {@code handler}; 0 if none was ready.
+     * @throws IllegalArgumentException if {@code limit < 1}.
+     * @throws IllegalStateException    if the queue is closed.
      */
     public int drain(final ZeroqElementHandler handler, final int limit, final ZeroqRange range)
     {
-        final int claimed = tryAcquire(limit, range);
+        checkLimit(limit);
+        checkOpen();
+        if (!keptBack.isEmpty())
+        {
+            range.set(NO_POSITION, 0);
+            return keptBack.drain(handler, limit);
+        }
+        final int claimed = claimRun(DEQUEUE_POS_OFFSET, COMMITTED_LAG, limit, range);
         final long first = range.position();
+        int handed = 0;
         try
         {
-            for (int i = 0; i < claimed; i++)
+            while (handed < claimed)
             {
-                handler.onElement(buffer, offset(first + i), elementSize);
+                final int elementOffset = offset(first + handed);
+                handed++;
+                handler.onElement(buffer, elementOffset, elementSize);
             }
         }
         finally
         {
-            release(range);
+            if (handed < claimed)
+            {
+                // The handler threw: copy the elements it never saw before their cells are freed.
+                for (int i = handed; i < claimed; i++)
+                {
+                    keptBack.add(buffer, offset(first + i));
+                }
+            }
+            releaseRun(first, claimed);
         }
         return claimed;
     }
@@ -711,6 +812,7 @@ public final class ZeroqQueue implements AutoCloseable
      */
     public int size()
     {
+        checkOpen();
         final long dequeue = buffer.getLongVolatile(DEQUEUE_POS_OFFSET);
         final long enqueue = buffer.getLongVolatile(ENQUEUE_POS_OFFSET);
         return (int)Math.max(0, Math.min(capacity, enqueue - dequeue));
@@ -737,6 +839,7 @@ public final class ZeroqQueue implements AutoCloseable
      */
     public boolean isStalled()
     {
+        checkOpen();
         final long dequeue = buffer.getLongVolatile(DEQUEUE_POS_OFFSET);
         final long sequence = buffer.getLongAcquire(cellOffset(dequeue & mask));
         final long enqueue = buffer.getLongVolatile(ENQUEUE_POS_OFFSET);
@@ -762,6 +865,7 @@ public final class ZeroqQueue implements AutoCloseable
      */
     public boolean unblock()
     {
+        checkOpen();
         final long dequeue = buffer.getLongVolatile(DEQUEUE_POS_OFFSET);
         final int headCell = cellOffset(dequeue & mask);
         // acquire: a committed sequence here must not be mistaken for a stall.
@@ -793,6 +897,7 @@ public final class ZeroqQueue implements AutoCloseable
      */
     public boolean isHeldByConsumer()
     {
+        checkOpen();
         final long enqueue = buffer.getLongVolatile(ENQUEUE_POS_OFFSET);
         final long heldPosition = enqueue - capacity;
         return heldPosition >= 0 &&
@@ -835,8 +940,11 @@ public final class ZeroqQueue implements AutoCloseable
     }
 
     /**
-     * Unmaps the queue, and unlinks the name if this process created it (or as configured). Idempotent. Call it
-     * once no thread uses the queue.
+     * Closes the queue, and unlinks the name if this process created it (or as configured), but only while the name
+     * still names the object this queue mapped. Idempotent, and safe while other threads are inside calls: those
+     * complete or throw {@link IllegalStateException}, waiting ones wake with it, later ones throw it. The memory
+     * is unmapped once the queue is unreachable, never under a running call. Elements kept back after a
+     * {@link #drain} handler threw are dropped.
      */
     @Override
     public void close()
@@ -846,6 +954,7 @@ public final class ZeroqQueue implements AutoCloseable
             return;
         }
         closed = true;
+        keptBack.clear();
         if (null != segment)
         {
             if (unlinkOnClose)
@@ -874,6 +983,84 @@ public final class ZeroqQueue implements AutoCloseable
     private static int cellOffset(final long cell)
     {
         return HEADER_LENGTH + (int)cell * CELL_LENGTH + CELL_SEQUENCE_OFFSET;
+    }
+
+    /** Claims the next free cell for a producer. */
+    private long claimProducer()
+    {
+        return claimOne(ENQUEUE_POS_OFFSET, FREE_LAG);
+    }
+
+    /** Claims the next committed element for a consumer. */
+    private long claimConsumer()
+    {
+        return claimOne(DEQUEUE_POS_OFFSET, COMMITTED_LAG);
+    }
+
+    private void commitClaimed(final long position)
+    {
+        // release: the element's bytes become visible before the sequence that tells a consumer to read them.
+        buffer.putLongRelease(cellOffset(position & mask), position + 1);
+    }
+
+    private void releaseAcquired(final long position)
+    {
+        // release: our reads of the element complete before a producer can see the cell as free and overwrite it.
+        buffer.putLongRelease(cellOffset(position & mask), position + mask + 1);
+    }
+
+    private void commitRun(final long first, final int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            commitClaimed(first + i);
+        }
+    }
+
+    private void releaseRun(final long first, final int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            releaseAcquired(first + i);
+        }
+    }
+
+    private byte[] copyOut(final long position)
+    {
+        final byte[] item = new byte[elementSize];
+        // plain: ordered after the acquire of the cell's committed sequence in the claim.
+        buffer.getBytes(offset(position), item);
+        releaseAcquired(position);
+        return item;
+    }
+
+    private void checkClaimed(final long position)
+    {
+        // opaque: this thread's own claim moved enqueue_pos past the position, and reads of one location never go
+        // back in time, so a claimed position always passes; anything else is rejected before a store.
+        final long enqueue = buffer.getLongOpaque(ENQUEUE_POS_OFFSET);
+        final long sequence = buffer.getLongOpaque(cellOffset(position & mask));
+        final long ahead = enqueue - position;
+        if (ahead < 1 || ahead > capacity || sequence != position)
+        {
+            throw new IllegalArgumentException("position=" + position + " (expected one claimed and not yet " +
+                "committed: enqueue_pos=" + Long.toUnsignedString(enqueue) + ", cell " + (position & mask) +
+                " sequence=" + Long.toUnsignedString(sequence) + ')');
+        }
+    }
+
+    private void checkAcquired(final long position)
+    {
+        // opaque: as in checkClaimed(), with this thread's own acquire on dequeue_pos.
+        final long dequeue = buffer.getLongOpaque(DEQUEUE_POS_OFFSET);
+        final long sequence = buffer.getLongOpaque(cellOffset(position & mask));
+        final long ahead = dequeue - position;
+        if (ahead < 1 || ahead > capacity || sequence != position + COMMITTED_LAG)
+        {
+            throw new IllegalArgumentException("position=" + position + " (expected one acquired and not yet " +
+                "released: dequeue_pos=" + Long.toUnsignedString(dequeue) + ", cell " + (position & mask) +
+                " sequence=" + Long.toUnsignedString(sequence) + ')');
+        }
     }
 
     /**
@@ -920,7 +1107,6 @@ public final class ZeroqQueue implements AutoCloseable
      */
     private int claimRun(final int positionOffset, final long lag, final int limit, final ZeroqRange range)
     {
-        checkLimit(limit);
         final AtomicBuffer buffer = this.buffer;
         final long mask = this.mask;
         final int most = Math.min(limit, capacity);
@@ -975,6 +1161,13 @@ public final class ZeroqQueue implements AutoCloseable
         {
             idle.idle();
             checkWaitable();
+            if (null != segment && System.nanoTime() - start >= LENGTH_CHECK_AFTER_NANOS)
+            {
+                // A waiter that idles may sit here for hours: before its next access, check that nobody truncated
+                // the object under it (an access past the end is a SIGBUS). One fstat, once the wait is long enough
+                // for the idle strategy to yield or park, so spinning waiters pay nothing.
+                segment.checkLength();
+            }
             position = claimOne(positionOffset, lag);
             if (NO_POSITION != position || System.nanoTime() - start >= timeoutNanos)
             {
@@ -1010,19 +1203,29 @@ public final class ZeroqQueue implements AutoCloseable
         {
             throw new InterruptedException();
         }
+        checkOpen();
+    }
+
+    /**
+     * Every public call that touches shared memory starts here. volatile: a plain load on x86; it pairs with the
+     * store in {@link #close()}, so a call that starts after close returns sees it.
+     */
+    private void checkOpen()
+    {
         if (closed)
         {
-            throw new IllegalStateException("queue closed while waiting: " + this);
+            throw new IllegalStateException("zeroq queue " + (null == segment ? "(local)" : name()) + " is closed");
         }
     }
 
-    private void checkLength(final int length)
+    private void checkSource(final DirectBuffer src, final int offset, final int length)
     {
         if (length != elementSize)
         {
             throw new IllegalArgumentException(
                 "item length=" + length + " (expected elementSize=" + elementSize + ")");
         }
+        BufferBounds.checkRange("src", src, offset, length);
     }
 
     private static void checkLimit(final int limit)

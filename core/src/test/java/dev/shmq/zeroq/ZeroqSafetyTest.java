@@ -1,0 +1,267 @@
+package dev.shmq.zeroq;
+
+import dev.shmq.core.TempShm;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The safety contract of {@link ZeroqQueue} under misuse: calls after close, someone else's object under our name,
+ * bad arguments and throwing handlers never crash, stall the queue or lose an element.
+ */
+class ZeroqSafetyTest
+{
+    private static final int CAPACITY = 8;
+    private static final int ELEMENT_SIZE = 8;
+
+    private final TempShm shm = new TempShm();
+
+    @AfterEach
+    void tearDown()
+    {
+        shm.close();
+    }
+
+    @Test
+    void shouldThrowClosedOnEveryCallAfterCloseOfLocalQueue()
+    {
+        assertEveryCallThrowsClosed(ZeroqQueue.local(CAPACITY, ELEMENT_SIZE), "(local)");
+    }
+
+    @Test
+    void shouldThrowClosedOnEveryCallAfterCloseOfSharedQueue()
+    {
+        final String name = shm.next("zeroq-closed");
+        assertEveryCallThrowsClosed(shm.track(ZeroqQueue.create(name, CAPACITY, ELEMENT_SIZE)), name);
+    }
+
+    private static void assertEveryCallThrowsClosed(final ZeroqQueue queue, final String name)
+    {
+        assertTrue(queue.offer(element(1)));
+        queue.close();
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[ELEMENT_SIZE]);
+        final ZeroqRange range = new ZeroqRange();
+        final List<Executable> calls = List.of(
+            () -> queue.offer(element(2)),
+            () -> queue.offer(buffer, 0, ELEMENT_SIZE),
+            () -> queue.poll(),
+            () -> queue.poll(buffer, 0),
+            () -> queue.putNowait(element(2)),
+            () -> queue.getNowait(),
+            () -> queue.put(element(2), 1, TimeUnit.MILLISECONDS),
+            () -> queue.get(1, TimeUnit.MILLISECONDS),
+            () -> queue.take(),
+            () -> queue.tryClaim(),
+            () -> queue.tryAcquire(),
+            () -> queue.commit(0),
+            () -> queue.release(0),
+            () -> queue.tryClaim(2, range),
+            () -> queue.tryAcquire(2, range),
+            () -> queue.offerBatch(buffer, 0, 1, range),
+            () -> queue.drain((b, o, l) -> { }, 4, range),
+            () -> queue.size(),
+            () -> queue.isStalled(),
+            () -> queue.isHeldByConsumer(),
+            () -> queue.unblock());
+        for (final Executable call : calls)
+        {
+            final IllegalStateException ex = assertThrows(IllegalStateException.class, call);
+            assertEquals("zeroq queue " + name + " is closed", ex.getMessage());
+        }
+    }
+
+    @Test
+    void shouldWakeBlockedTakeWithClosed() throws Exception
+    {
+        final ZeroqQueue queue = ZeroqQueue.local(CAPACITY, ELEMENT_SIZE);
+        final CompletableFuture<byte[]> taker = CompletableFuture.supplyAsync(() ->
+        {
+            try
+            {
+                return queue.take();
+            }
+            catch (final InterruptedException ex)
+            {
+                throw new IllegalStateException(ex);
+            }
+        });
+        queue.close();
+        final ExecutionException ex = assertThrows(ExecutionException.class, () -> taker.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(IllegalStateException.class, ex.getCause());
+        assertTrue(ex.getCause().getMessage().endsWith("is closed"), ex.getCause().getMessage());
+    }
+
+    @Test
+    void shouldNotUnlinkQueueCreatedUnderTheSameNameByAnother()
+    {
+        final String name = shm.next("zeroq-reused");
+        final ZeroqQueue old = shm.track(ZeroqQueue.create(name, CAPACITY, ELEMENT_SIZE));
+        assertTrue(old.unlink());
+        final ZeroqQueue current = shm.track(ZeroqQueue.create(name, CAPACITY, ELEMENT_SIZE));
+        old.close();
+        assertTrue(Files.exists(TempShm.path(name)), "old.close() must leave the new object alone");
+        try (ZeroqQueue attached = ZeroqQueue.open(name))
+        {
+            assertTrue(current.offer(element(7)));
+            assertArrayEquals(element(7), attached.poll());
+        }
+        current.close();
+        assertFalse(Files.exists(TempShm.path(name)), "the creator of the live object still unlinks it");
+    }
+
+    @Test
+    void shouldRejectShortOrMisplacedSourceWithoutClaimingACell()
+    {
+        final ZeroqQueue queue = ZeroqQueue.local(CAPACITY, ELEMENT_SIZE);
+        final UnsafeBuffer shortSource = new UnsafeBuffer(new byte[ELEMENT_SIZE - 1]);
+        final UnsafeBuffer source = new UnsafeBuffer(new byte[ELEMENT_SIZE]);
+        final ZeroqRange range = new ZeroqRange();
+
+        assertEquals("src offset=0 length=8 (expected 0 <= offset and offset + length <= src.capacity=7)",
+            assertThrows(IllegalArgumentException.class, () -> queue.offer(shortSource, 0, ELEMENT_SIZE))
+                .getMessage());
+        assertThrows(IllegalArgumentException.class, () -> queue.offer(source, -1, ELEMENT_SIZE));
+        assertThrows(IllegalArgumentException.class, () -> queue.offer(source, 1, ELEMENT_SIZE));
+        assertThrows(IllegalArgumentException.class, () -> queue.offer(null, 0, ELEMENT_SIZE));
+        assertThrows(IllegalArgumentException.class,
+            () -> queue.offer(shortSource, 0, ELEMENT_SIZE, 1, TimeUnit.MILLISECONDS));
+        assertThrows(IllegalArgumentException.class, () -> queue.offer((byte[])null));
+        assertEquals("src offset=0 length=16 (expected 0 <= offset and offset + length <= src.capacity=8)",
+            assertThrows(IllegalArgumentException.class, () -> queue.offerBatch(source, 0, 2, range)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> queue.offerBatch(source, 0, 0, range));
+
+        assertTrue(queue.isEmpty(), "nothing was claimed");
+        assertFullCycle(queue);
+    }
+
+    @Test
+    void shouldRejectShortDestinationWithoutTakingTheElement() throws InterruptedException
+    {
+        final ZeroqQueue queue = ZeroqQueue.local(CAPACITY, ELEMENT_SIZE);
+        assertTrue(queue.offer(element(42)));
+        final UnsafeBuffer shortDestination = new UnsafeBuffer(new byte[ELEMENT_SIZE - 1]);
+
+        assertThrows(IllegalArgumentException.class, () -> queue.poll(shortDestination, 0));
+        assertThrows(IllegalArgumentException.class, () -> queue.take(shortDestination, 0));
+        assertThrows(IllegalArgumentException.class,
+            () -> queue.poll(shortDestination, 0, 1, TimeUnit.MILLISECONDS));
+        assertThrows(IllegalArgumentException.class, () -> queue.poll(new UnsafeBuffer(new byte[16]), 9));
+
+        assertArrayEquals(element(42), queue.poll(), "the element is still there");
+        assertFullCycle(queue);
+    }
+
+    @Test
+    void shouldRejectCommitAndReleaseOfPositionsNotHandedOut()
+    {
+        final ZeroqQueue queue = ZeroqQueue.local(CAPACITY, ELEMENT_SIZE);
+        assertThrows(IllegalArgumentException.class, () -> queue.commit(0), "never claimed");
+        assertThrows(IllegalArgumentException.class, () -> queue.commit(5), "never claimed");
+        assertThrows(IllegalArgumentException.class, () -> queue.release(0), "never acquired");
+
+        final long claimed = queue.tryClaim();
+        queue.buffer().putLong(queue.offset(claimed), 9);
+        queue.commit(claimed);
+        assertEquals("position=0 (expected one claimed and not yet committed: enqueue_pos=1, cell 0 sequence=1)",
+            assertThrows(IllegalArgumentException.class, () -> queue.commit(claimed)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> queue.release(claimed), "committed, not acquired");
+
+        final long acquired = queue.tryAcquire();
+        assertEquals(claimed, acquired);
+        queue.release(acquired);
+        assertThrows(IllegalArgumentException.class, () -> queue.release(acquired), "released twice");
+
+        final ZeroqRange range = new ZeroqRange();
+        assertEquals(2, queue.tryClaim(2, range));
+        final ZeroqRange tooLong = new ZeroqRange();
+        tooLong.set(range.position(), 3);
+        assertThrows(IllegalArgumentException.class, () -> queue.commit(tooLong));
+        assertEquals(ZeroqQueue.NO_POSITION, queue.tryAcquire(), "the bad range committed nothing");
+        queue.commit(range);
+        assertEquals(2, queue.tryAcquire(2, range));
+        queue.release(range);
+        assertFullCycle(queue);
+    }
+
+    @Test
+    void shouldDeliverEveryElementWhenDrainHandlerThrows() throws InterruptedException
+    {
+        final ZeroqQueue queue = ZeroqQueue.local(CAPACITY, ELEMENT_SIZE);
+        for (int i = 0; i < CAPACITY; i++)
+        {
+            assertTrue(queue.offer(element(i)));
+        }
+        final List<Long> seen = new ArrayList<>();
+        final ZeroqRange range = new ZeroqRange();
+        final IllegalStateException thrown = new IllegalStateException("handler failed");
+        final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> queue.drain(
+            (buffer, offset, length) ->
+            {
+                seen.add(buffer.getLong(offset));
+                if (2 == seen.size() - 1)
+                {
+                    throw thrown;
+                }
+            },
+            CAPACITY, range));
+        assertEquals(thrown, ex);
+        assertEquals(List.of(0L, 1L, 2L), seen, "element 2 was handed over when the handler threw");
+
+        // The cells are free for every producer at once: the queue can be filled again while 3..7 are kept back.
+        for (int i = 0; i < CAPACITY; i++)
+        {
+            assertTrue(queue.offer(element(100 + i)), "cell " + i + " free");
+        }
+        // The kept-back elements come first, in order, through every consuming call.
+        assertEquals(2, queue.drain((buffer, offset, length) -> seen.add(buffer.getLong(offset)), 2, range));
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L), seen);
+        final UnsafeBuffer destination = new UnsafeBuffer(new byte[ELEMENT_SIZE]);
+        assertTrue(queue.poll(destination, 0));
+        assertEquals(5L, destination.getLong(0));
+        assertEquals(6L, new UnsafeBuffer(queue.getNowait()).getLong(0));
+        assertEquals(7L, new UnsafeBuffer(queue.take()).getLong(0));
+        for (int i = 0; i < CAPACITY; i++)
+        {
+            assertArrayEquals(element(100 + i), queue.poll());
+        }
+        assertNull(queue.poll());
+    }
+
+    /** Fills the queue to capacity and empties it: proves no cell is held. */
+    private static void assertFullCycle(final ZeroqQueue queue)
+    {
+        for (int i = 0; i < CAPACITY; i++)
+        {
+            assertTrue(queue.offer(element(i)), "cell " + i + " free");
+        }
+        assertFalse(queue.offer(element(99)));
+        for (int i = 0; i < CAPACITY; i++)
+        {
+            assertArrayEquals(element(i), queue.poll());
+        }
+        assertNull(queue.poll());
+    }
+
+    private static byte[] element(final long value)
+    {
+        final byte[] bytes = new byte[ELEMENT_SIZE];
+        new UnsafeBuffer(bytes).putLong(0, value);
+        return bytes;
+    }
+}
