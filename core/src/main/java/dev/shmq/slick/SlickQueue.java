@@ -1,5 +1,6 @@
 package dev.shmq.slick;
 
+import dev.shmq.core.BufferBounds;
 import dev.shmq.core.ShmName;
 import dev.shmq.core.ShmSegment;
 import org.agrona.BufferUtil;
@@ -8,6 +9,7 @@ import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -56,12 +58,19 @@ import static dev.shmq.layout.SlickQueueDescriptor.totalLength;
  * ({@code init_state = 0}, no magic). {@code last_published} is neither read nor written on a legacy segment.
  *
  * <p>Thread safety: producing and {@link #read(AtomicCursor, SlickEntry)} are safe from any thread; a
- * {@link SlickCursor} belongs to one thread; {@link #reset()} and {@link #close()} need the queue to be quiet.
+ * {@link SlickCursor} belongs to one thread; {@link #reset()} needs the queue to be quiet. {@link #close()} may run
+ * while other threads are inside calls: those complete or throw {@link IllegalStateException} saying the queue is
+ * closed, and every call after it throws that. The memory stays mapped until the queue is unreachable, so no call
+ * can touch unmapped memory.
+ *
+ * <p>Nothing read from shared memory is trusted: a slot whose size no producer could have written is read as "not
+ * ready" (a producer may be rewriting it) rather than followed, and no read path reports a valid queue as corrupt.
+ * Arguments are checked before anything is stored.
  */
 public final class SlickQueue implements AutoCloseable
 {
     /** How long attaching waits for the creator to finish initialising unless told otherwise: 2 s, as C++. */
-    public static final long DEFAULT_INIT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(2);
+    public static final long DEFAULT_INIT_TIMEOUT_NANOS = SlickConfig.DEFAULT_INIT_TIMEOUT_NANOS;
 
     /** How often attaching polls {@code init_state}: every millisecond, as C++. */
     public static final long INIT_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -74,6 +83,9 @@ public final class SlickQueue implements AutoCloseable
 
     private static final int CACHE_LINE_LENGTH = 64;
     private static final int SLOT_OVERWRITTEN = -1;
+    private static final int SLOT_UNSETTLED = -2;
+    /** A wait longer than this checks the object's length before each access (see the wait loops). */
+    private static final long LENGTH_CHECK_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long UNSIGNED_INT_MASK = 0xFFFF_FFFFL;
     private static final long SINGLE_STEP = 1L << RESERVED_INDEX_SHIFT;
 
@@ -86,7 +98,8 @@ public final class SlickQueue implements AutoCloseable
     private final boolean hasLastPublished;
     private final boolean creator;
     private final AtomicLong lossTotal = new AtomicLong();
-    private boolean closed;
+    private final boolean unlinkOnClose;
+    private volatile boolean closed;
 
     private SlickQueue(
         final AtomicBuffer buffer,
@@ -94,8 +107,10 @@ public final class SlickQueue implements AutoCloseable
         final int capacity,
         final int elementSize,
         final boolean hasLastPublished,
-        final boolean creator)
+        final boolean creator,
+        final SlickConfig config)
     {
+        this.unlinkOnClose = null != segment && config.resolveUnlinkOnClose(creator);
         this.buffer = buffer;
         this.segment = segment;
         this.capacity = capacity;
@@ -124,7 +139,7 @@ public final class SlickQueue implements AutoCloseable
      */
     public static SlickQueue create(final String name, final int capacity, final int elementSize)
     {
-        return create(name, capacity, elementSize, DEFAULT_INIT_TIMEOUT_NANOS);
+        return create(name, capacity, elementSize, new SlickConfig());
     }
 
     /**
@@ -142,8 +157,30 @@ public final class SlickQueue implements AutoCloseable
     public static SlickQueue create(
         final String name, final int capacity, final int elementSize, final long initTimeoutNanos)
     {
+        return create(
+            name, capacity, elementSize, new SlickConfig().initTimeout(initTimeoutNanos, TimeUnit.NANOSECONDS));
+    }
+
+    /**
+     * Creates the queue, or attaches to it if it exists, as C++ {@code SlickQueue<T>(size, name)}. An existing object
+     * that stays empty for the whole wait was left by a creator killed before sizing it: this call sizes it and
+     * initialises it, as C++ does.
+     *
+     * @param name        the shared-memory object's name.
+     * @param capacity    the number of slots, a power of two.
+     * @param elementSize the element size in bytes ({@code sizeof(T)} of C++ peers).
+     * @param config      the wait for another creator, and whether {@link #close()} unlinks.
+     * @return the queue; {@link #isCreator()} tells whether this call initialised it.
+     * @throws IllegalArgumentException for a bad name, capacity or element size.
+     * @throws IllegalStateException    if an existing queue has another capacity or element size, its header is
+     *                                  invalid, or its initialisation does not complete in time.
+     */
+    public static SlickQueue create(
+        final String name, final int capacity, final int elementSize, final SlickConfig config)
+    {
         final int length = totalLength(capacity, elementSize);
         final ShmName shmName = ShmName.of(name);
+        final long initTimeoutNanos = config.initTimeoutNanos();
         final ShmSegment segment = ShmSegment.createOrOpen(
             shmName, length, ShmSegment.DEFAULT_PERMISSIONS, HEADER_LENGTH, initTimeoutNanos);
         try
@@ -165,20 +202,26 @@ public final class SlickQueue implements AutoCloseable
                 // full fence (C++ acq_rel): exactly one process wins the right to initialise.
                 if (buffer.compareAndSetInt(INIT_STATE_OFFSET, INIT_STATE_UNINITIALISED, INIT_STATE_INITIALISING))
                 {
+                    if (segment.isSizedHere())
+                    {
+                        // Sized by us with a hole behind the header: allocate its pages now, while nobody else may
+                        // write it (init_state = 2), so a full tmpfs fails here rather than with SIGBUS later.
+                        segment.allocate(HEADER_LENGTH);
+                    }
                     initialise(buffer, capacity, elementSize);
-                    return new SlickQueue(buffer, segment, capacity, elementSize, true, true);
+                    return new SlickQueue(buffer, segment, capacity, elementSize, true, true, config);
                 }
             }
-            return attach(segment, capacity, elementSize, initTimeoutNanos);
+            return attach(segment, capacity, elementSize, config);
         }
         catch (final Throwable ex)
         {
-            segment.close();
             if (segment.isCreator())
             {
                 // An object this call created but could not initialise would block every later attacher.
                 segment.unlink();
             }
+            segment.abandon();
             throw ex;
         }
     }
@@ -196,7 +239,7 @@ public final class SlickQueue implements AutoCloseable
      */
     public static SlickQueue open(final String name, final int elementSize)
     {
-        return open(name, elementSize, DEFAULT_INIT_TIMEOUT_NANOS);
+        return open(name, elementSize, new SlickConfig());
     }
 
     /**
@@ -212,6 +255,23 @@ public final class SlickQueue implements AutoCloseable
      */
     public static SlickQueue open(final String name, final int elementSize, final long initTimeoutNanos)
     {
+        return open(name, elementSize, new SlickConfig().initTimeout(initTimeoutNanos, TimeUnit.NANOSECONDS));
+    }
+
+    /**
+     * Attaches to an existing queue, as C++ {@code SlickQueue<T>(name)}.
+     *
+     * @param name        the shared-memory object's name.
+     * @param elementSize the element size this process expects.
+     * @param config      the wait for the creator, and whether {@link #close()} unlinks (by default it does not).
+     * @return the queue, with the capacity its header holds.
+     * @throws IllegalArgumentException for a bad name or element size.
+     * @throws IllegalStateException    if the object is missing, its header is invalid or has another element size,
+     *                                  or its initialisation does not complete in time.
+     */
+    public static SlickQueue open(final String name, final int elementSize, final SlickConfig config)
+    {
+        final long initTimeoutNanos = config.initTimeoutNanos();
         if (elementSize < 1)
         {
             throw new IllegalArgumentException("elementSize=" + elementSize + " (expected at least 1)");
@@ -219,11 +279,11 @@ public final class SlickQueue implements AutoCloseable
         final ShmSegment segment = ShmSegment.open(ShmName.of(name), HEADER_LENGTH, initTimeoutNanos);
         try
         {
-            return attach(segment, 0, elementSize, initTimeoutNanos);
+            return attach(segment, 0, elementSize, config);
         }
         catch (final Throwable ex)
         {
-            segment.close();
+            segment.abandon();
             throw ex;
         }
     }
@@ -244,7 +304,7 @@ public final class SlickQueue implements AutoCloseable
         // release: nobody else sees this memory yet; the same states as a shared creator, for the same layout.
         buffer.putIntRelease(INIT_STATE_OFFSET, INIT_STATE_INITIALISING);
         initialise(buffer, capacity, elementSize);
-        return new SlickQueue(buffer, null, capacity, elementSize, true, true);
+        return new SlickQueue(buffer, null, capacity, elementSize, true, true, new SlickConfig());
     }
 
     private static void initialise(final AtomicBuffer buffer, final int capacity, final int elementSize)
@@ -282,8 +342,9 @@ public final class SlickQueue implements AutoCloseable
      * nothing beyond the header and writing nothing.
      */
     private static SlickQueue attach(
-        final ShmSegment segment, final int expectedCapacity, final int elementSize, final long initTimeoutNanos)
+        final ShmSegment segment, final int expectedCapacity, final int elementSize, final SlickConfig config)
     {
+        final long initTimeoutNanos = config.initTimeoutNanos();
         final AtomicBuffer buffer = segment.buffer();
         final long start = System.nanoTime();
         final boolean hasLastPublished;
@@ -372,7 +433,7 @@ public final class SlickQueue implements AutoCloseable
             throw new IllegalStateException(path + " reserved size bits=" + reservedSize + " (expected at most size=" +
                 size + ')');
         }
-        return new SlickQueue(buffer, segment, (int)size, elementSize, hasLastPublished, false);
+        return new SlickQueue(buffer, segment, (int)size, elementSize, hasLastPublished, false, config);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -384,8 +445,15 @@ public final class SlickQueue implements AutoCloseable
      * {@code compare_exchange} to put 1 in its size bits when the last reservation was of another size.
      *
      * @return the index to write at {@link #offset(long)} and then {@link #publish(long)}.
+     * @throws IllegalStateException if the queue is closed.
      */
     public long reserve()
+    {
+        checkOpen();
+        return reserveOne();
+    }
+
+    private long reserveOne()
     {
         final AtomicBuffer buffer = this.buffer;
         // full fence (C++ release): takes the next index, racing every other producer's reserve on this word.
@@ -411,11 +479,12 @@ public final class SlickQueue implements AutoCloseable
      */
     public long reserve(final int n)
     {
+        checkEntryElements(n);
+        checkOpen();
         if (1 == n)
         {
-            return reserve();
+            return reserveOne();
         }
-        checkEntryElements(n);
         final AtomicBuffer buffer = this.buffer;
         final long mask = this.mask;
         final int capacity = this.capacity;
@@ -467,6 +536,7 @@ public final class SlickQueue implements AutoCloseable
         {
             throw new IllegalArgumentException("count=" + count + " (expected 1 to " + capacity + ", the capacity)");
         }
+        checkOpen();
         final AtomicBuffer buffer = this.buffer;
         // full fence (C++ release): takes count indexes at once, racing every other producer's reserve.
         final long prev = buffer.getAndAddLong(RESERVED_OFFSET, SINGLE_STEP * count);
@@ -494,6 +564,8 @@ public final class SlickQueue implements AutoCloseable
      * Publishes a one-element entry, as C++ {@code publish(index)}.
      *
      * @param index the index {@link #reserve()} returned.
+     * @throws IllegalArgumentException if {@code index} was never reserved (see {@link #publish(long, int)}).
+     * @throws IllegalStateException    if the queue is closed.
      */
     public void publish(final long index)
     {
@@ -504,11 +576,20 @@ public final class SlickQueue implements AutoCloseable
      * Publishes an entry, as C++ {@code publish(index, n)}: slot size, then {@code data_index} with release, then
      * {@code last_published} raised to {@code index} if it is lower.
      *
+     * <p>The arguments are checked before anything is stored: {@code n} must fit between the entry's slot and the end
+     * of the ring (no producer can reserve an entry that crosses it), and the entry must lie below {@code reserved},
+     * i.e. have been reserved by someone. That rejects a size of 0, a negative or oversized one and an index never
+     * reserved; it cannot tell a second publish of the same index, or another producer's index, from the right one.
+     *
      * @param index the index the reserve call returned.
      * @param n     the number of elements reserved.
+     * @throws IllegalArgumentException if {@code n} or {@code index} is out of range; nothing is written then.
+     * @throws IllegalStateException    if the queue is closed.
      */
     public void publish(final long index, final int n)
     {
+        checkOpen();
+        checkReserved(index, n);
         final AtomicBuffer buffer = this.buffer;
         final int slotOffset = slotOffset(index);
         // plain: ordered before data_index by the release below.
@@ -527,9 +608,18 @@ public final class SlickQueue implements AutoCloseable
      *
      * @param first the index {@link #reserveBatch(int)} returned.
      * @param count the count it was given.
+     * @throws IllegalArgumentException if {@code count} is not in {@code [1, capacity]} or the entries were never
+     *                                  all reserved; nothing is written then.
+     * @throws IllegalStateException    if the queue is closed.
      */
     public void publishBatch(final long first, final int count)
     {
+        checkOpen();
+        if (count < 1 || count > capacity)
+        {
+            throw new IllegalArgumentException("count=" + count + " (expected 1 to " + capacity + ", the capacity)");
+        }
+        checkReserved(first + count - 1, 1);
         final AtomicBuffer buffer = this.buffer;
         final long end = first + count;
         for (long index = first; index < end; index++)
@@ -571,13 +661,19 @@ public final class SlickQueue implements AutoCloseable
      * restarts at 0 after a reset, and when lapped skips to the oldest entry still in the slot, adding the elements
      * lost to the cursor's and the queue's loss counts.
      *
+     * <p>Zero-copy: the entry's bytes are read in place, and a producer that laps this reader overwrites them while
+     * they are in use, exactly as with C++ (nothing in the protocol prevents it). Call {@link #isOverwritten} after
+     * using them to know, or use the copying {@link #read(SlickCursor, MutableDirectBuffer, int)}, which validates.
+     *
      * @param cursor the reader's cursor; advanced past the entry.
      * @param entry  filled in with the entry when there is one.
      * @return true if an entry was read; false if none is ready (entry unchanged; the cursor may have followed a wrap
      *         marker or restarted after a reset).
+     * @throws IllegalStateException if the queue is closed.
      */
     public boolean read(final SlickCursor cursor, final SlickEntry entry)
     {
+        checkOpen();
         final long index = poll(cursor);
         if (NONE == index)
         {
@@ -596,6 +692,7 @@ public final class SlickQueue implements AutoCloseable
      * @param idleStrategy how to wait between attempts; reset before returning.
      * @param timeoutNanos how long to wait at most.
      * @return true if an entry was read; false if none was ready within the timeout.
+     * @throws IllegalStateException if the queue is closed, also while waiting, or its object was truncated.
      */
     public boolean read(
         final SlickCursor cursor, final SlickEntry entry, final IdleStrategy idleStrategy, final long timeoutNanos)
@@ -604,17 +701,24 @@ public final class SlickQueue implements AutoCloseable
         {
             return true;
         }
-        final long deadline = System.nanoTime() + timeoutNanos;
+        final long start = System.nanoTime();
         try
         {
             while (true)
             {
                 idleStrategy.idle();
+                if (null != segment && System.nanoTime() - start >= LENGTH_CHECK_AFTER_NANOS)
+                {
+                    // A waiter that idles may sit here for hours: before its next access, check that nobody truncated
+                    // the object under it (an access past the end is a SIGBUS). One fstat, once the wait is long enough
+                    // for the idle strategy to yield or park, so spinning waiters pay nothing.
+                    segment.checkLength();
+                }
                 if (read(cursor, entry))
                 {
                     return true;
                 }
-                if (System.nanoTime() - deadline >= 0)
+                if (System.nanoTime() - start >= timeoutNanos)
                 {
                     return false;
                 }
@@ -627,56 +731,126 @@ public final class SlickQueue implements AutoCloseable
     }
 
     /**
-     * Reads the next entry and copies its bytes.
+     * Reads the next entry and copies its bytes, then validates the copy as Agrona's {@code CopyBroadcastReceiver}
+     * does: if a producer lapping this reader may have overwritten any of the bytes while they were copied, the entry
+     * is counted as lost (in {@link SlickCursor#lossCount()} and {@link #lossCount()}) and the next one is read
+     * instead. So the bytes copied are always exactly what the entry's producer published; C++'s read gives no such
+     * guarantee.
      *
      * @param cursor            the reader's cursor.
-     * @param destination       where to copy the entry; must have room for it.
+     * @param destination       where to copy the entry.
      * @param destinationOffset where in {@code destination} to start.
      * @return the number of bytes copied, or -1 if no entry is ready.
-     * @throws IndexOutOfBoundsException if the entry does not fit; it is consumed all the same.
+     * @throws IllegalArgumentException if the entry does not fit in {@code destination}; it is not consumed then:
+     *                                  the next read returns it again.
+     * @throws IllegalStateException    if the queue is closed.
      */
     public int read(final SlickCursor cursor, final MutableDirectBuffer destination, final int destinationOffset)
     {
-        final long index = poll(cursor);
-        if (NONE == index)
+        if (null == destination)
         {
-            return -1;
+            throw new IllegalArgumentException("destination=null (expected a buffer)");
         }
-        final int length = cursor.entryCount * elementSize;
-        // plain: the element bytes are ordered after the acquire of data_index in poll().
-        destination.putBytes(destinationOffset, buffer, offset(index), length);
-        return length;
+        checkOpen();
+        while (true)
+        {
+            final long index = poll(cursor);
+            if (NONE == index)
+            {
+                return -1;
+            }
+            final int count = cursor.entryCount;
+            final int length = count * elementSize;
+            if (destinationOffset < 0 || (long)destinationOffset + length > destination.capacity())
+            {
+                cursor.position = index;
+                BufferBounds.checkRange("destination", destination, destinationOffset, length);
+            }
+            // plain: the element bytes are ordered after the acquire of data_index in poll().
+            destination.putBytes(destinationOffset, buffer, offset(index), length);
+            if (!isOverwritten(index))
+            {
+                return length;
+            }
+            countLoss(cursor, count);
+        }
     }
 
     /**
-     * Reads the next entry into a new array (allocates: for tools and tests, not hot paths).
+     * Reads the next entry into a new array (allocates: for tools and tests, not hot paths), validated as
+     * {@link #read(SlickCursor, MutableDirectBuffer, int)} validates.
      *
      * @param cursor the reader's cursor.
      * @return the entry's bytes, or null if no entry is ready.
+     * @throws IllegalStateException if the queue is closed.
      */
     public byte[] readBytes(final SlickCursor cursor)
     {
-        final long index = poll(cursor);
-        if (NONE == index)
+        checkOpen();
+        while (true)
         {
-            return null;
+            final long index = poll(cursor);
+            if (NONE == index)
+            {
+                return null;
+            }
+            final int count = cursor.entryCount;
+            final byte[] bytes = new byte[count * elementSize];
+            // plain: the element bytes are ordered after the acquire of data_index in poll().
+            buffer.getBytes(offset(index), bytes);
+            if (!isOverwritten(index))
+            {
+                return bytes;
+            }
+            countLoss(cursor, count);
         }
-        final byte[] bytes = new byte[cursor.entryCount * elementSize];
-        // plain: the element bytes are ordered after the acquire of data_index in poll().
-        buffer.getBytes(offset(index), bytes);
-        return bytes;
     }
 
     /**
-     * Reads every ready entry, up to a limit, handing each to a handler in order.
+     * Tells whether a producer may have overwritten an entry read in place since it was read: true once any
+     * position a lap beyond the entry's first element has been reserved. Call it after using the bytes (a load
+     * fence orders those reads before this check); false proves they were the entry's own. Conservative: it can say
+     * true for an entry whose bytes a lapping producer had reserved but not yet written.
+     *
+     * @param entry an entry a read of this queue returned.
+     * @return true if its bytes may no longer be the ones its producer published.
+     * @throws IllegalStateException if the queue is closed.
+     */
+    public boolean isOverwritten(final SlickEntry entry)
+    {
+        checkOpen();
+        return isOverwritten(entry.index());
+    }
+
+    private boolean isOverwritten(final long index)
+    {
+        // acquire fence: every read of the entry's bytes before it completes before the load of reserved below. A
+        // producer reserves (a full fence) before it writes, so if any byte we read was already overwritten, its
+        // reservation a lap ahead of the entry is visible here.
+        VarHandle.acquireFence();
+        final long reservedIndex = buffer.getLongVolatile(RESERVED_OFFSET) >>> RESERVED_INDEX_SHIFT;
+        return reservedIndex - index > capacity;
+    }
+
+    /**
+     * Reads every ready entry, up to a limit, handing each to a handler in order. An entry counts as read once it
+     * is handed over: if the handler throws, the cursor is past that entry and every later entry is still there for
+     * the next read. The bytes are in place, with the lapping caveat of {@link #read(SlickCursor, SlickEntry)}.
      *
      * @param cursor     the reader's cursor.
      * @param handler    called once per entry.
-     * @param limit      the most entries to read.
+     * @param limit      the most entries to read, at least 1.
      * @return the number of entries read.
+     * @throws IllegalArgumentException if {@code limit < 1}.
+     * @throws IllegalStateException    if the queue is closed.
      */
     public int drain(final SlickCursor cursor, final SlickEntryHandler handler, final int limit)
     {
+        if (limit < 1)
+        {
+            throw new IllegalArgumentException("limit=" + limit + " (expected at least 1)");
+        }
+        checkOpen();
         final AtomicBuffer buffer = this.buffer;
         int read = 0;
         while (read < limit)
@@ -693,7 +867,7 @@ public final class SlickQueue implements AutoCloseable
     }
 
     /**
-     * The read loop of C++ {@code read(uint64_t&)}.
+     * The read loop of C++ {@code read(uint64_t&)}, with exact loss counting on the wrap-marker path.
      *
      * @return the index of the entry read (its element count left in {@code cursor.entryCount}), or NONE.
      */
@@ -739,7 +913,13 @@ public final class SlickQueue implements AutoCloseable
             }
             if ((index & mask) != (position & mask))
             {
-                // Wrap marker: the entry that would have crossed the end continues at index.
+                // Wrap marker: the reservation that would have crossed the end started at origin and continues at
+                // index; positions [origin, index) were never used. A reader short of origin was lapped as well.
+                final long lost = markerOrigin(position, index) - position;
+                if (lost > 0)
+                {
+                    countLoss(cursor, lost);
+                }
                 position = index;
                 cursor.position = index;
                 continue;
@@ -749,12 +929,14 @@ public final class SlickQueue implements AutoCloseable
             {
                 continue;
             }
+            if (SLOT_UNSETTLED == count)
+            {
+                return NONE;
+            }
             if (index > position)
             {
                 // Lapped: the producers overwrote index - position elements before we read them.
-                final long lost = index - position;
-                cursor.lossCount += lost;
-                lossTotal.getAndAdd(lost);
+                countLoss(cursor, index - position);
             }
             cursor.position = index + count;
             cursor.entryCount = count;
@@ -763,15 +945,35 @@ public final class SlickQueue implements AutoCloseable
     }
 
     /**
+     * @return where the reservation that left a wrap marker pointing at {@code index} in the slot of {@code position}
+     *         started: the marker's slot, in the lap before {@code index}; clamped to {@code [position, index]} for a
+     *         marker no producer could have written.
+     */
+    private long markerOrigin(final long position, final long index)
+    {
+        final long origin = index - (capacity - (position & mask));
+        return Math.max(position, Math.min(origin, index));
+    }
+
+    private void countLoss(final SlickCursor cursor, final long lost)
+    {
+        cursor.lossCount += lost;
+        lossTotal.getAndAdd(lost);
+    }
+
+    /**
      * Claims the next entry for one of several readers sharing a cursor, as C++ {@code read(std::atomic<uint64_t>&)}:
-     * each entry goes to exactly one of them.
+     * each entry goes to exactly one of them. Zero-copy, with the lapping caveat of
+     * {@link #read(SlickCursor, SlickEntry)}.
      *
      * @param cursor the shared cursor.
      * @param entry  filled in with the entry when this reader claimed one.
      * @return true if an entry was claimed; false if none is ready.
+     * @throws IllegalStateException if the queue is closed.
      */
     public boolean read(final AtomicCursor cursor, final SlickEntry entry)
     {
+        checkOpen();
         final AtomicBuffer buffer = this.buffer;
         final long mask = this.mask;
         boolean resetSeen = false;
@@ -805,13 +1007,25 @@ public final class SlickQueue implements AutoCloseable
             if ((index & mask) != (current & mask))
             {
                 // full fence: follow the wrap marker; if another reader moved the cursor first, it did the same.
-                cursor.compareAndSet(current, index);
+                // The reader whose CAS moves the cursor counts what a lapped cursor lost before the marker.
+                if (cursor.compareAndSet(current, index))
+                {
+                    final long lost = markerOrigin(current, index) - current;
+                    if (lost > 0)
+                    {
+                        lossTotal.getAndAdd(lost);
+                    }
+                }
                 continue;
             }
             final int count = entryCount(slotOffset, index);
             if (SLOT_OVERWRITTEN == count)
             {
                 continue;
+            }
+            if (SLOT_UNSETTLED == count)
+            {
+                return false;
             }
             // full fence (C++ release): claims the entry for this reader only.
             if (cursor.compareAndSet(current, index + count))
@@ -830,13 +1044,17 @@ public final class SlickQueue implements AutoCloseable
     /**
      * Reads the most recently published entry without moving any cursor, as C++ {@code read_last()}, but correct for
      * every index (C++ v1.4.0 indexes the slot array without masking). On a legacy segment it is the last
-     * <em>reserved</em> entry, from {@code reserved}, as pre-1.4 C++ does: it may not be published yet.
+     * <em>reserved</em> entry, from {@code reserved}, as pre-1.4 C++ does: it may not be published yet. Zero-copy,
+     * with the lapping caveat of {@link #read(SlickCursor, SlickEntry)}.
      *
      * @param entry filled in with the entry when there is one.
-     * @return true if there is one; false if nothing was published (or reserved, on a legacy segment).
+     * @return true if there is one; false if nothing was published (or reserved, on a legacy segment), or if the last
+     *         published entry's slot was already taken by a later reservation that is not published yet.
+     * @throws IllegalStateException if the queue is closed.
      */
     public boolean readLast(final SlickEntry entry)
     {
+        checkOpen();
         final AtomicBuffer buffer = this.buffer;
         if (hasLastPublished)
         {
@@ -844,19 +1062,23 @@ public final class SlickQueue implements AutoCloseable
             long last = buffer.getLongVolatile(LAST_PUBLISHED_OFFSET);
             while (NONE != last)
             {
+                final int slotOffset = slotOffset(last);
                 // plain: ordered after the acquire above.
-                final int count = buffer.getInt(slotOffset(last) + SLOT_SIZE_OFFSET);
-                if (count >= 1 && (last & mask) + count <= capacity)
+                final int count = buffer.getInt(slotOffset + SLOT_SIZE_OFFSET);
+                // acquire fence: the size is read before the check below that the slot still holds this entry.
+                VarHandle.acquireFence();
+                if (count >= 1 && (last & mask) + count <= capacity &&
+                    last == buffer.getLongVolatile(slotOffset + SLOT_DATA_INDEX_OFFSET))
                 {
                     entry.set(last, offset(last), count, count * elementSize);
                     return true;
                 }
-                // acquire: a slot overwritten since (a wrap marker of a later lap) means last moved on: look again.
+                // acquire: the slot was taken by a later reservation (a wrap marker, or a newer lap) since last was
+                // published. If last has not moved on, its entry is gone and nothing newer is readable yet.
                 final long again = buffer.getLongVolatile(LAST_PUBLISHED_OFFSET);
                 if (again == last)
                 {
-                    throw new IllegalStateException("slot[" + (last & mask) + "].size=" + count +
-                        " for last_published=" + last + " (expected 1 to " + (capacity - (last & mask)) + ')');
+                    return false;
                 }
                 last = again;
             }
@@ -874,7 +1096,6 @@ public final class SlickQueue implements AutoCloseable
         entry.set(last, offset(last), count, count * elementSize);
         return true;
     }
-
     // ------------------------------------------------------------------------------------------------------------
     // State
     // ------------------------------------------------------------------------------------------------------------
@@ -885,6 +1106,7 @@ public final class SlickQueue implements AutoCloseable
      */
     public long initialReadingIndex()
     {
+        checkOpen();
         // acquire (C++ relaxed): not a hot path.
         return buffer.getLongVolatile(RESERVED_OFFSET) >>> RESERVED_INDEX_SHIFT;
     }
@@ -895,6 +1117,7 @@ public final class SlickQueue implements AutoCloseable
      */
     public void reset()
     {
+        checkOpen();
         clearSlots(buffer, capacity);
         // release: the cleared slots are visible to whoever sees reserved = 0.
         buffer.putLongRelease(RESERVED_OFFSET, 0);
@@ -949,7 +1172,9 @@ public final class SlickQueue implements AutoCloseable
     }
 
     /**
-     * Unmaps the segment; idempotent. The name stays until {@link #unlink()}. Only once no thread uses the queue.
+     * Closes the queue; idempotent, and safe while other threads are inside calls (see the class comment). As C++,
+     * the creator removes the name unless {@link SlickConfig#unlinkOnClose(boolean)} says otherwise, and only while
+     * the name still names the object this queue mapped. The memory is unmapped once the queue is unreachable.
      */
     @Override
     public void close()
@@ -959,13 +1184,19 @@ public final class SlickQueue implements AutoCloseable
             closed = true;
             if (null != segment)
             {
+                if (unlinkOnClose)
+                {
+                    segment.unlink();
+                }
                 segment.close();
             }
-            else
-            {
-                buffer.wrap(new byte[0]);
-            }
         }
+    }
+
+    /** @return true once {@link #close()} has run. */
+    public boolean isClosed()
+    {
+        return closed;
     }
 
     /**
@@ -982,23 +1213,21 @@ public final class SlickQueue implements AutoCloseable
      * The element count of the entry at {@code index} whose {@code data_index} was just acquired, checked against
      * the ring: an entry never crosses the end of the data array.
      *
-     * @return the count, or {@link #SLOT_OVERWRITTEN} if a producer reused the slot while we read it.
-     * @throws IllegalStateException if the slot holds a size no producer could have written (corrupt segment).
+     * @return the count; {@link #SLOT_OVERWRITTEN} if a producer reused the slot while we read it (look again); or
+     *         {@link #SLOT_UNSETTLED} if the size is one no entry can have while the slot still holds the index. That
+     *         is what a reader sees while a wrapping producer rewrites the slot as a marker (size first, index
+     *         second), and also what a producer killed between those two stores, or a hostile peer, leaves: the
+     *         reader cannot tell them apart, so it reports no data, never corruption.
      */
     private int entryCount(final int slotOffset, final long index)
     {
         // plain: ordered after the acquire of data_index.
         final int count = buffer.getInt(slotOffset + SLOT_SIZE_OFFSET);
-        final long slot = index & mask;
-        if (count < 1 || slot + count > capacity)
+        if (count < 1 || (index & mask) + count > capacity)
         {
-            // acquire: was the slot overwritten while we read it? Then look again; otherwise it is corrupt.
-            if (index != buffer.getLongVolatile(slotOffset + SLOT_DATA_INDEX_OFFSET))
-            {
-                return SLOT_OVERWRITTEN;
-            }
-            throw new IllegalStateException("slot[" + slot + "].size=" + count + " for index=" + index +
-                " (expected 1 to " + (capacity - slot) + ')');
+            // acquire: was the slot overwritten while we read it? Then look again.
+            return index != buffer.getLongVolatile(slotOffset + SLOT_DATA_INDEX_OFFSET) ?
+                SLOT_OVERWRITTEN : SLOT_UNSETTLED;
         }
         return count;
     }
@@ -1006,6 +1235,37 @@ public final class SlickQueue implements AutoCloseable
     private int slotOffset(final long index)
     {
         return HEADER_LENGTH + (int)(index & mask) * SLOT_LENGTH;
+    }
+
+    private void checkReserved(final long index, final int n)
+    {
+        final long slot = index & mask;
+        if (n < 1 || slot + n > capacity)
+        {
+            throw new IllegalArgumentException("n=" + n + " for index=" + index + " (expected 1 to " +
+                (capacity - slot) + ", the slots from slot " + slot + " to the end of the ring)");
+        }
+        // opaque: this thread's own reserve moved reserved past the entry, and reads of one location never go back
+        // in time, so a reserved entry always passes. The producer's line, usually still in its cache.
+        final long reservedIndex = buffer.getLongOpaque(RESERVED_OFFSET) >>> RESERVED_INDEX_SHIFT;
+        if (index < 0 || index + n > reservedIndex)
+        {
+            throw new IllegalArgumentException("index=" + index + " n=" + n + " (expected an entry already " +
+                "reserved: index + n <= reserved index=" + reservedIndex + ')');
+        }
+    }
+
+    /**
+     * Every public call that touches shared memory starts here. volatile: a plain load on x86; it pairs with the
+     * store in {@link #close()}, so a call that starts after close returns sees it.
+     */
+    private void checkOpen()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("SlickQueue " + (null == segment ? "(local)" : segment.name().name()) +
+                " is closed");
+        }
     }
 
     private void checkEntryElements(final int n)

@@ -369,16 +369,21 @@ class SlickQueueAttachTest
     }
 
     @Test
-    void shouldCloseIdempotentlyAndUnlinkOnce()
+    void shouldCloseIdempotentlyAndUnlinkAsCppCreatorDoes()
     {
         final String name = shm.next("slick");
         final SlickQueue queue = SlickQueue.create(name, 4, 8);
+        final SlickQueue attacher = shm.track(SlickQueue.open(name, 8));
+        attacher.close();
+        assertTrue(Files.exists(TempShm.path(name)), "an attacher does not unlink");
         queue.close();
         queue.close();
-        TempShm.assertNotMapped(name);
-        assertTrue(queue.unlink());
+        assertFalse(Files.exists(TempShm.path(name)), "the creator unlinks on close, as C++ does");
         assertFalse(queue.unlink());
-        assertFalse(Files.exists(TempShm.path(name)));
+
+        final String kept = shm.next("slick");
+        shm.track(SlickQueue.create(kept, 4, 8, new SlickConfig().unlinkOnClose(false))).close();
+        assertTrue(Files.exists(TempShm.path(kept)), "unlinkOnClose(false) keeps the name");
 
         final SlickQueue local = SlickQueue.local(4, 8);
         assertTrue(local.isCreator());

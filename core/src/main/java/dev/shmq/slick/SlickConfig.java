@@ -1,0 +1,61 @@
+package dev.shmq.slick;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Options for creating or attaching to a {@link SlickQueue}; the defaults are those of C++ {@code SlickQueue<T>}.
+ *
+ * <p>Unlinking on close: C++ {@code SlickQueue<T>(size, name)} removes the name in its destructor when it created the
+ * object, and so does {@link SlickQueue#close()} by default; an attacher never does unless told to. Other processes
+ * keep their mappings either way. zeroq's {@code ZeroqConfig.unlinkOnClose} has the same default (its creator
+ * unlinks, as zeroq's Python binding does).
+ */
+public final class SlickConfig
+{
+    /** How long attaching waits for the creator to finish initialising unless told otherwise: 2 s, as C++. */
+    public static final long DEFAULT_INIT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    private Boolean unlinkOnClose;
+    private long initTimeoutNanos = DEFAULT_INIT_TIMEOUT_NANOS;
+
+    /** Options with C++'s defaults. */
+    public SlickConfig()
+    {
+    }
+
+    /**
+     * @param unlinkOnClose whether {@link SlickQueue#close()} removes the name; unset, only the creator does.
+     * @return this.
+     */
+    public SlickConfig unlinkOnClose(final boolean unlinkOnClose)
+    {
+        this.unlinkOnClose = unlinkOnClose;
+        return this;
+    }
+
+    /**
+     * @param timeout how long to wait for another process to create, size and initialise the queue, at least 0.
+     * @param unit    its unit.
+     * @return this.
+     * @throws IllegalArgumentException if {@code timeout < 0}.
+     */
+    public SlickConfig initTimeout(final long timeout, final TimeUnit unit)
+    {
+        if (timeout < 0)
+        {
+            throw new IllegalArgumentException("initTimeout=" + timeout + " (expected >= 0)");
+        }
+        this.initTimeoutNanos = unit.toNanos(timeout);
+        return this;
+    }
+
+    boolean resolveUnlinkOnClose(final boolean creator)
+    {
+        return null == unlinkOnClose ? creator : unlinkOnClose;
+    }
+
+    long initTimeoutNanos()
+    {
+        return initTimeoutNanos;
+    }
+}
