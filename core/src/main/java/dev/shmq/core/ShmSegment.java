@@ -577,11 +577,12 @@ public final class ShmSegment implements AutoCloseable
     }
 
     /**
-     * Closes the segment and unmaps it at once. Only for a segment whose buffer no other thread has been given, such
-     * as one that an open or create is giving up on after a failed validation: the mapping is released on every
-     * failed open, as Agrona's {@code IoUtil} users do. A segment that was handed out is closed with {@link #close()}.
+     * Closes the segment and unmaps it at once, for an owner that alone uses the buffer and is done with it: an open
+     * or create giving up after a failed validation (the mapping is released on every failed open), or a tool that
+     * inspected it on one thread. Any later access through {@link #buffer()} is a crash, not an exception, so a
+     * segment whose buffer other threads may still hold is closed with {@link #close()} instead, as the queues do.
      */
-    public void abandon()
+    public void closeAndUnmap()
     {
         close();
         IoUtil.unmap(mapped);

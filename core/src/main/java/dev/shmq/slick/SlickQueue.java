@@ -221,7 +221,7 @@ public final class SlickQueue implements AutoCloseable
                 // An object this call created but could not initialise would block every later attacher.
                 segment.unlink();
             }
-            segment.abandon();
+            segment.closeAndUnmap();
             throw ex;
         }
     }
@@ -283,7 +283,7 @@ public final class SlickQueue implements AutoCloseable
         }
         catch (final Throwable ex)
         {
-            segment.abandon();
+            segment.closeAndUnmap();
             throw ex;
         }
     }

@@ -138,7 +138,7 @@ public final class ZeroqQueue implements AutoCloseable
         catch (final RuntimeException ex)
         {
             segment.unlink();
-            segment.abandon();
+            segment.closeAndUnmap();
             throw ex;
         }
     }
@@ -187,7 +187,7 @@ public final class ZeroqQueue implements AutoCloseable
         }
         catch (final RuntimeException ex)
         {
-            segment.abandon();
+            segment.closeAndUnmap();
             throw ex;
         }
     }

@@ -2,6 +2,7 @@ package dev.shmq.examples;
 
 import dev.shmq.layout.CStruct;
 import dev.shmq.slick.AtomicCursor;
+import dev.shmq.slick.SlickConfig;
 import dev.shmq.slick.SlickCursor;
 import dev.shmq.slick.SlickEntry;
 import dev.shmq.slick.SlickQueue;
@@ -170,8 +171,10 @@ final class ReadmeExamples
     static void slickPublisher(final String name, final List<String> messages)
     {
         // tag::slick-publisher[]
-        // Variable-length messages: 1-byte elements, one entry of n elements per message.
-        try (SlickQueue queue = SlickQueue.create(name, 1 << 16, 1)) // create, or attach if it exists
+        // Variable-length messages: 1-byte elements, one entry of n elements per message. Create, or attach if it
+        // exists. As in C++, the creator unlinks the name on close unless told not to: here a later reader does.
+        final SlickConfig config = new SlickConfig().unlinkOnClose(false);
+        try (SlickQueue queue = SlickQueue.create(name, 1 << 16, 1, config))
         {
             for (final String message : messages)
             {

@@ -12,6 +12,8 @@ import dev.shmq.zeroq.ZeroqQueue;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.File;
 import java.io.IOException;
@@ -102,7 +104,8 @@ class ShmEnvironmentTest
             }
             finally
             {
-                assertEquals(0, run("umount", mount.toString()), "umount " + mount);
+                // Lazy: queues closed above stay mapped until the garbage collector frees them (never under a call).
+                assertEquals(0, run("umount", "--lazy", mount.toString()), "umount --lazy " + mount);
             }
         }
         finally
@@ -250,6 +253,26 @@ class ShmEnvironmentTest
             // (asynchronously, at the next safepoint check): the JVM survives and the error is catchable.
             assertEquals(0, exit, victim.describe());
             assertTrue(victim.stdout().contains("CAUGHT java.lang.InternalError"), victim.describe());
+        }
+    }
+    @ParameterizedTest
+    @ValueSource(strings = {"zeroq", "slick"})
+    void shouldWakeAParkedWaiterWithAnErrorWhenAnotherProcessTruncatesTheObject(
+        final String protocol, final ShmTestNames names) throws Exception
+    {
+        final String name = names.next("truncated-" + protocol);
+        try (ChildProcess victim = ChildJvm.mainClass(ParkedTruncationMain.class).args(protocol, name).start())
+        {
+            victim.awaitLine("READY", DEADLINE);
+            try (FileChannel channel = FileChannel.open(names.directory().resolve(name), StandardOpenOption.WRITE))
+            {
+                channel.truncate(0);
+            }
+            victim.send("GO");
+            final String outcome = victim.awaitLine("WAITER", DEADLINE);
+            assertEquals(0, victim.waitFor(DEADLINE), victim.describe());
+            assertTrue(outcome.startsWith("WAITER java.lang.IllegalStateException: shared-memory object ") &&
+                outcome.contains(" was truncated by another process: length=0 (expected at least "), outcome);
         }
     }
 }
