@@ -22,6 +22,7 @@ public final class AtomicCursor implements AutoCloseable
 
     private final AtomicBuffer buffer;
     private final ShmSegment segment;
+    private volatile boolean closed;
 
     private AtomicCursor(final AtomicBuffer buffer, final ShmSegment segment)
     {
@@ -72,6 +73,7 @@ public final class AtomicCursor implements AutoCloseable
      */
     public long load()
     {
+        checkOpen();
         return buffer.getLongVolatile(VALUE_OFFSET);
     }
 
@@ -82,6 +84,7 @@ public final class AtomicCursor implements AutoCloseable
      */
     public void store(final long value)
     {
+        checkOpen();
         buffer.putLongRelease(VALUE_OFFSET, value);
     }
 
@@ -94,6 +97,7 @@ public final class AtomicCursor implements AutoCloseable
      */
     public boolean compareAndSet(final long expected, final long update)
     {
+        checkOpen();
         return buffer.compareAndSetLong(VALUE_OFFSET, expected, update);
     }
 
@@ -104,14 +108,26 @@ public final class AtomicCursor implements AutoCloseable
     }
 
     /**
-     * Unmaps a shared cursor; idempotent; nothing to do for a local one.
+     * Closes the cursor; idempotent and safe while other threads use it: their calls complete or throw
+     * {@link IllegalStateException}, later ones throw it. A shared cursor's memory is unmapped once unreachable.
      */
     @Override
     public void close()
     {
+        closed = true;
         if (null != segment)
         {
             segment.close();
+        }
+    }
+
+    /** volatile: a plain load on x86; pairs with the store in {@link #close()}. */
+    private void checkOpen()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("AtomicCursor " + (null != segment ? segment.name().name() : "(local)") +
+                " is closed");
         }
     }
 

@@ -69,4 +69,22 @@ class AtomicCursorTest
         assertThrows(IllegalStateException.class, () -> AtomicCursor.open(name));
         assertFalse(Files.exists(TempShm.path(name)));
     }
+
+    @Test
+    void shouldThrowClosedFromEveryCallAfterClose()
+    {
+        final String name = shm.next("slick-cursor");
+        final AtomicCursor shared = shm.track(AtomicCursor.create(name));
+        shared.close();
+        final AtomicCursor local = AtomicCursor.local();
+        local.close();
+        for (final AtomicCursor cursor : new AtomicCursor[]{shared, local})
+        {
+            assertEquals(" is closed", assertThrows(IllegalStateException.class, cursor::load).getMessage()
+                .replaceAll("^AtomicCursor \\S+", ""));
+            assertThrows(IllegalStateException.class, () -> cursor.store(1));
+            assertThrows(IllegalStateException.class, () -> cursor.compareAndSet(0, 1));
+        }
+        assertTrue(shared.unlink());
+    }
 }
