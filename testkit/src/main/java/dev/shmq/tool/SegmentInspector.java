@@ -1,5 +1,6 @@
 package dev.shmq.tool;
 
+import dev.shmq.core.ShmSegment;
 import dev.shmq.layout.SlickQueueDescriptor;
 import dev.shmq.layout.ZeroqDescriptor;
 import org.agrona.concurrent.AtomicBuffer;
@@ -21,7 +22,13 @@ import static dev.shmq.layout.SlickQueueDescriptor.SLOT_DATA_INDEX_OFFSET;
 
 /**
  * Reads a segment's header through a read-only view, tells which protocol it speaks, and reports its fields and
- * state. Nothing is written; every field is validated against the object's length before a slot or cell is read.
+ * state. Nothing is written.
+ *
+ * <p>Another process may change the segment while it is read, so every header field is read once, into a local
+ * snapshot, and validated against the mapped length; slots and cells are then read only at indexes computed from the
+ * validated snapshot, never from a value read again. Reading a mapping past the end of its file raises SIGBUS, so
+ * {@link #inspect(ShmSegment)} also checks, before each pass over slots or cells and after each pause, that nobody
+ * truncated the object below the mapped length.
  */
 public final class SegmentInspector
 {
@@ -29,6 +36,7 @@ public final class SegmentInspector
     public static final long STALL_SAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private static final long UNSIGNED_INT_MASK = 0xFFFF_FFFFL;
+    private static final Runnable NO_LENGTH_CHECK = () -> {};
 
     private SegmentInspector()
     {
@@ -38,70 +46,50 @@ public final class SegmentInspector
      * Classifies a segment by its header.
      *
      * @param buffer the segment, read only.
-     * @param length the object's length.
+     * @param length the object's length, at most the buffer's capacity.
      * @return its kind; {@link SegmentKind#UNKNOWN} when no protocol's header fits the length.
+     * @throws IllegalArgumentException if {@code length} is negative or exceeds the buffer's capacity.
      */
     public static SegmentKind detect(final AtomicBuffer buffer, final int length)
     {
-        if (length >= SlickQueueDescriptor.HEADER_LENGTH && fitsSlick(buffer, length))
-        {
-            return SlickQueueDescriptor.MAGIC == buffer.getIntVolatile(HEADER_MAGIC_OFFSET) ?
-                SegmentKind.SLICK_QUEUE : SegmentKind.SLICK_QUEUE_LEGACY;
-        }
-        if (length >= SlickQueueDescriptor.HEADER_LENGTH &&
-            SlickQueueDescriptor.INIT_STATE_INITIALISING == buffer.getIntVolatile(INIT_STATE_OFFSET) &&
-            0 == buffer.getInt(SIZE_OFFSET) && 0 == buffer.getLongVolatile(RESERVED_OFFSET))
-        {
-            // A v1.4.0 creator won init_state 0 -> 2 and has not written the header yet, or died doing so.
-            return SegmentKind.SLICK_QUEUE;
-        }
-        if (length >= ZeroqDescriptor.HEADER_LENGTH && fitsZeroq(buffer, length))
-        {
-            return SegmentKind.ZEROQ;
-        }
-        return SegmentKind.UNKNOWN;
+        checkLengthArgument(buffer, length);
+        return kindOf(SlickHeader.read(buffer, length), ZeroqHeader.read(buffer, length));
     }
 
-    private static boolean fitsSlick(final AtomicBuffer buffer, final int length)
+    /**
+     * Inspects a mapped segment: its kind, header fields, positions and problems, checking with
+     * {@link ShmSegment#checkLength()} before each pass over slots or cells and after each pause that the object was
+     * not truncated below the mapping.
+     *
+     * @param segment the segment, mapped read only.
+     * @return the report.
+     * @throws IllegalStateException if the object was truncated below the mapped length.
+     */
+    public static SegmentReport inspect(final ShmSegment segment)
     {
-        final long size = buffer.getInt(SIZE_OFFSET) & UNSIGNED_INT_MASK;
-        final long elementSize = buffer.getInt(ELEMENT_SIZE_OFFSET) & UNSIGNED_INT_MASK;
-        try
-        {
-            return SlickQueueDescriptor.totalLength(size, elementSize) == length;
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            return false;
-        }
-    }
-
-    private static boolean fitsZeroq(final AtomicBuffer buffer, final int length)
-    {
-        try
-        {
-            ZeroqDescriptor.checkHeader(
-                buffer.getLongVolatile(ZeroqDescriptor.ELEMENT_SIZE_OFFSET),
-                buffer.getLong(ZeroqDescriptor.BUFFER_MASK_OFFSET),
-                length);
-            return true;
-        }
-        catch (final IllegalStateException ex)
-        {
-            return false;
-        }
+        return inspect(segment.buffer(), segment.length(), segment::checkLength);
     }
 
     /**
      * Inspects a segment: its kind, header fields, positions and problems.
      *
      * @param buffer the segment, read only.
-     * @param length the object's length.
+     * @param length the object's length, at most the buffer's capacity.
      * @return the report.
+     * @throws IllegalArgumentException if {@code length} is negative or exceeds the buffer's capacity.
      */
     public static SegmentReport inspect(final AtomicBuffer buffer, final int length)
     {
-        final SegmentKind kind = detect(buffer, length);
+        return inspect(buffer, length, NO_LENGTH_CHECK);
+    }
+
+    private static SegmentReport inspect(final AtomicBuffer buffer, final int length, final Runnable lengthCheck)
+    {
+        checkLengthArgument(buffer, length);
+        lengthCheck.run();
+        final SlickHeader slick = SlickHeader.read(buffer, length);
+        final ZeroqHeader zeroq = ZeroqHeader.read(buffer, length);
+        final SegmentKind kind = kindOf(slick, zeroq);
         final Map<String, String> fields = new LinkedHashMap<>();
         final List<String> problems = new ArrayList<>();
         fields.put("length", Integer.toString(length));
@@ -109,10 +97,10 @@ public final class SegmentInspector
         {
             case SLICK_QUEUE:
             case SLICK_QUEUE_LEGACY:
-                inspectSlick(buffer, kind, fields, problems);
+                inspectSlick(buffer, slick, kind, fields, problems, lengthCheck);
                 break;
             case ZEROQ:
-                inspectZeroq(buffer, fields, problems);
+                inspectZeroq(buffer, zeroq, fields, problems, lengthCheck);
                 break;
             default:
                 problems.add("no SlickQueue or zeroq header matches length=" + length);
@@ -121,33 +109,72 @@ public final class SegmentInspector
         return new SegmentReport(kind, fields, problems);
     }
 
-    private static void inspectSlick(
-        final AtomicBuffer buffer, final SegmentKind kind, final Map<String, String> fields, final List<String> problems)
+    private static void checkLengthArgument(final AtomicBuffer buffer, final int length)
     {
-        final int capacity = buffer.getInt(SIZE_OFFSET);
-        final int initState = buffer.getIntVolatile(INIT_STATE_OFFSET);
-        final long reserved = buffer.getLongVolatile(RESERVED_OFFSET);
-        fields.put("capacity", Integer.toString(capacity));
-        fields.put("element_size", Integer.toString(buffer.getInt(ELEMENT_SIZE_OFFSET)));
-        fields.put("init_state", initState + " (" + initStateName(initState) + ")");
-        fields.put("header_magic", "0x" + Integer.toHexString(buffer.getIntVolatile(HEADER_MAGIC_OFFSET)));
-        fields.put("write_index", Long.toUnsignedString(SlickQueueDescriptor.reservedIndex(reserved)));
-        fields.put("last_reservation", Integer.toString(SlickQueueDescriptor.reservedSize(reserved)));
+        if (length < 0 || length > buffer.capacity())
+        {
+            throw new IllegalArgumentException("length=" + length + " (expected 0 to the buffer's capacity=" +
+                buffer.capacity() + ")");
+        }
+    }
+
+    private static SegmentKind kindOf(final SlickHeader slick, final ZeroqHeader zeroq)
+    {
+        if (null != slick && slick.fitsLength)
+        {
+            return SlickQueueDescriptor.MAGIC == slick.magic ? SegmentKind.SLICK_QUEUE : SegmentKind.SLICK_QUEUE_LEGACY;
+        }
+        if (null != slick && SlickQueueDescriptor.INIT_STATE_INITIALISING == slick.initState &&
+            0 == slick.size && 0 == slick.reserved)
+        {
+            // A v1.4.0 creator won init_state 0 -> 2 and has not written the header yet, or died doing so.
+            return SegmentKind.SLICK_QUEUE;
+        }
+        if (null != zeroq && zeroq.fitsLength())
+        {
+            return SegmentKind.ZEROQ;
+        }
+        return SegmentKind.UNKNOWN;
+    }
+
+    private static void inspectSlick(
+        final AtomicBuffer buffer,
+        final SlickHeader header,
+        final SegmentKind kind,
+        final Map<String, String> fields,
+        final List<String> problems,
+        final Runnable lengthCheck)
+    {
+        fields.put("capacity", Long.toString(header.size));
+        fields.put("element_size", Long.toString(header.elementSize));
+        fields.put("init_state", header.initState + " (" + initStateName(header.initState) + ")");
+        fields.put("header_magic", "0x" + Integer.toHexString(header.magic));
+        fields.put("write_index", Long.toUnsignedString(SlickQueueDescriptor.reservedIndex(header.reserved)));
+        fields.put("last_reservation", Integer.toString(SlickQueueDescriptor.reservedSize(header.reserved)));
         if (SegmentKind.SLICK_QUEUE == kind)
         {
-            final long lastPublished = buffer.getLongVolatile(LAST_PUBLISHED_OFFSET);
-            fields.put("last_published", SlickQueueDescriptor.NONE == lastPublished ?
-                "none" : Long.toUnsignedString(lastPublished));
-            if (SlickQueueDescriptor.INIT_STATE_READY != initState)
+            fields.put("last_published", SlickQueueDescriptor.NONE == header.lastPublished ?
+                "none" : Long.toUnsignedString(header.lastPublished));
+            if (SlickQueueDescriptor.INIT_STATE_READY != header.initState)
             {
-                problems.add("init_state=" + initState + " (expected " + SlickQueueDescriptor.INIT_STATE_READY +
-                    ", ready): the creator has not finished, or died while initialising");
+                problems.add("init_state=" + header.initState + " (expected " +
+                    SlickQueueDescriptor.INIT_STATE_READY + ", ready): the creator has not finished, or died while " +
+                    "initialising");
             }
         }
-        if (!fitsSlick(buffer, buffer.capacity()))
+        if (header.fitsLength)
         {
-            return;
+            countSlots(buffer, (int)header.size, fields, lengthCheck);
         }
+    }
+
+    /**
+     * @param capacity a capacity the header snapshot holds and the mapped length was validated against.
+     */
+    private static void countSlots(
+        final AtomicBuffer buffer, final int capacity, final Map<String, String> fields, final Runnable lengthCheck)
+    {
+        lengthCheck.run();
         int published = 0;
         long highest = -1;
         for (int slot = 0; slot < capacity; slot++)
@@ -180,29 +207,47 @@ public final class SegmentInspector
         }
     }
 
-    private static void inspectZeroq(final AtomicBuffer buffer, final Map<String, String> fields, final List<String> problems)
+    private static void inspectZeroq(
+        final AtomicBuffer buffer,
+        final ZeroqHeader header,
+        final Map<String, String> fields,
+        final List<String> problems,
+        final Runnable lengthCheck)
     {
-        final long elementSize = buffer.getLongVolatile(ZeroqDescriptor.ELEMENT_SIZE_OFFSET);
-        final int capacity = (int)(buffer.getLong(ZeroqDescriptor.BUFFER_MASK_OFFSET) + 1);
-        final long mask = capacity - 1;
+        final int capacity = header.capacity;
         fields.put("capacity", Integer.toString(capacity));
-        fields.put("element_size", Long.toString(elementSize));
-
-        final long dequeue = buffer.getLongVolatile(ZeroqDescriptor.DEQUEUE_POS_OFFSET);
-        final long enqueue = buffer.getLongVolatile(ZeroqDescriptor.ENQUEUE_POS_OFFSET);
-        fields.put("enqueue_pos", Long.toUnsignedString(enqueue));
-        fields.put("dequeue_pos", Long.toUnsignedString(dequeue));
-        final long used = enqueue - dequeue;
+        fields.put("element_size", Long.toString(header.elementSize));
+        fields.put("enqueue_pos", Long.toUnsignedString(header.enqueue));
+        fields.put("dequeue_pos", Long.toUnsignedString(header.dequeue));
+        final long used = header.enqueue - header.dequeue;
         if (used < 0 || used > capacity)
         {
             problems.add("enqueue_pos - dequeue_pos=" + used + " (expected 0 to capacity=" + capacity + ")");
             return;
         }
+        countCells(buffer, header, fields, lengthCheck);
+        if (isStalled(buffer, header, fields, problems, lengthCheck))
+        {
+            return;
+        }
+        fields.put("stalled", "no");
+        if (isHeldByConsumer(buffer, header, fields, problems, lengthCheck))
+        {
+            return;
+        }
+        fields.put("held_by_consumer", "no");
+    }
+
+    private static void countCells(
+        final AtomicBuffer buffer, final ZeroqHeader header, final Map<String, String> fields,
+        final Runnable lengthCheck)
+    {
+        lengthCheck.run();
         int committed = 0;
         int uncommitted = 0;
-        for (long position = dequeue; position < enqueue; position++)
+        for (long position = header.dequeue; position < header.enqueue; position++)
         {
-            final long sequence = buffer.getLongVolatile(ZeroqDescriptor.cellOffset((int)(position & mask)));
+            final long sequence = header.cellSequence(buffer, position);
             if (sequence == position + 1)
             {
                 committed++;
@@ -212,45 +257,161 @@ public final class SegmentInspector
                 uncommitted++;
             }
         }
-        fields.put("occupancy", used + " of " + capacity);
+        fields.put("occupancy", (header.enqueue - header.dequeue) + " of " + header.capacity);
         fields.put("committed", Integer.toString(committed));
         fields.put("claimed_uncommitted", Integer.toString(uncommitted));
+    }
 
-        final long headSequence = buffer.getLongVolatile(ZeroqDescriptor.cellOffset((int)(dequeue & mask)));
-        if (used > 0 && headSequence == dequeue)
+    private static boolean isStalled(
+        final AtomicBuffer buffer,
+        final ZeroqHeader header,
+        final Map<String, String> fields,
+        final List<String> problems,
+        final Runnable lengthCheck)
+    {
+        final long dequeue = header.dequeue;
+        if (header.enqueue == dequeue || header.cellSequence(buffer, dequeue) != dequeue)
         {
-            // One sample cannot tell a dead producer from one still copying: look again a little later.
-            LockSupport.parkNanos(STALL_SAMPLE_NANOS);
-            final long dequeueLater = buffer.getLongVolatile(ZeroqDescriptor.DEQUEUE_POS_OFFSET);
-            final long headLater = buffer.getLongVolatile(ZeroqDescriptor.cellOffset((int)(dequeue & mask)));
-            if (dequeueLater == dequeue && headLater == dequeue)
+            return false;
+        }
+        // One sample cannot tell a dead producer from one still copying: look again a little later.
+        LockSupport.parkNanos(STALL_SAMPLE_NANOS);
+        lengthCheck.run();
+        if (buffer.getLongVolatile(ZeroqDescriptor.DEQUEUE_POS_OFFSET) != dequeue ||
+            header.cellSequence(buffer, dequeue) != dequeue)
+        {
+            return false;
+        }
+        fields.put("stalled", "yes, at position " + dequeue);
+        problems.add("stalled: position " + dequeue + " (cell " + header.cell(dequeue) + ") was claimed by a " +
+            "producer and not committed for " + TimeUnit.NANOSECONDS.toMillis(STALL_SAMPLE_NANOS) +
+            " ms; consumers see the queue as empty until it is recovered");
+        return true;
+    }
+
+    private static boolean isHeldByConsumer(
+        final AtomicBuffer buffer,
+        final ZeroqHeader header,
+        final Map<String, String> fields,
+        final List<String> problems,
+        final Runnable lengthCheck)
+    {
+        final long enqueue = header.enqueue;
+        final long heldPosition = enqueue - header.capacity;
+        if (heldPosition < 0 || header.dequeue - heldPosition <= 0 ||
+            header.cellSequence(buffer, enqueue) != heldPosition + 1)
+        {
+            return false;
+        }
+        // Producers need the cell of position enqueue, which still holds position enqueue - capacity although a
+        // consumer acquired it: released later by a live consumer, or never by a dead one.
+        LockSupport.parkNanos(STALL_SAMPLE_NANOS);
+        lengthCheck.run();
+        if (buffer.getLongVolatile(ZeroqDescriptor.ENQUEUE_POS_OFFSET) != enqueue ||
+            header.cellSequence(buffer, enqueue) != heldPosition + 1)
+        {
+            return false;
+        }
+        fields.put("held_by_consumer", "yes, position " + heldPosition);
+        problems.add("held: position " + heldPosition + " (cell " + header.cell(enqueue) + ") was acquired by a " +
+            "consumer and not released for " + TimeUnit.NANOSECONDS.toMillis(STALL_SAMPLE_NANOS) +
+            " ms; producers see the queue as full until it is recovered");
+        return true;
+    }
+
+    /** The SlickQueue header fields, each read once. */
+    private static final class SlickHeader
+    {
+        private final int initState;
+        private final long size;
+        private final long elementSize;
+        private final int magic;
+        private final long reserved;
+        private final long lastPublished;
+        private final boolean fitsLength;
+
+        private SlickHeader(final AtomicBuffer buffer, final int length)
+        {
+            // acquire: a creator writes the header fields, then init_state = 3 with release.
+            initState = buffer.getIntVolatile(INIT_STATE_OFFSET);
+            size = buffer.getInt(SIZE_OFFSET) & UNSIGNED_INT_MASK;
+            elementSize = buffer.getInt(ELEMENT_SIZE_OFFSET) & UNSIGNED_INT_MASK;
+            magic = buffer.getIntVolatile(HEADER_MAGIC_OFFSET);
+            reserved = buffer.getLongVolatile(RESERVED_OFFSET);
+            lastPublished = buffer.getLongVolatile(LAST_PUBLISHED_OFFSET);
+            fitsLength = totalLengthOrMinusOne(size, elementSize) == length;
+        }
+
+        static SlickHeader read(final AtomicBuffer buffer, final int length)
+        {
+            return length < SlickQueueDescriptor.HEADER_LENGTH ? null : new SlickHeader(buffer, length);
+        }
+
+        private static long totalLengthOrMinusOne(final long size, final long elementSize)
+        {
+            try
             {
-                fields.put("stalled", "yes, at position " + dequeue);
-                problems.add("stalled: position " + dequeue + " (cell " + (dequeue & mask) + ") was claimed by a " +
-                    "producer and not committed for " + TimeUnit.NANOSECONDS.toMillis(STALL_SAMPLE_NANOS) +
-                    " ms; consumers see the queue as empty until it is recovered");
-                return;
+                return SlickQueueDescriptor.totalLength(size, elementSize);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                return -1;
             }
         }
-        fields.put("stalled", "no");
+    }
 
-        final long heldPosition = enqueue - capacity;
-        if (heldPosition >= 0 && dequeue - heldPosition > 0 &&
-            buffer.getLongVolatile(ZeroqDescriptor.cellOffset((int)(enqueue & mask))) == heldPosition + 1)
+    /** The zeroq header fields and positions, each read once; the capacity only if they fit the length. */
+    private static final class ZeroqHeader
+    {
+        private static final int NOT_ZEROQ = 0;
+
+        private final long elementSize;
+        private final long dequeue;
+        private final long enqueue;
+        private final int capacity;
+
+        private ZeroqHeader(final AtomicBuffer buffer, final int length)
         {
-            // Producers need the cell of position enqueue, which still holds position enqueue - capacity although
-            // a consumer acquired it: released later by a live consumer, or never by a dead one.
-            LockSupport.parkNanos(STALL_SAMPLE_NANOS);
-            if (buffer.getLongVolatile(ZeroqDescriptor.ENQUEUE_POS_OFFSET) == enqueue &&
-                buffer.getLongVolatile(ZeroqDescriptor.cellOffset((int)(enqueue & mask))) == heldPosition + 1)
+            // acquire: a creator writes element_size last with release.
+            elementSize = buffer.getLongVolatile(ZeroqDescriptor.ELEMENT_SIZE_OFFSET);
+            final long bufferMask = buffer.getLong(ZeroqDescriptor.BUFFER_MASK_OFFSET);
+            // dequeue first: a consumer moves it before a producer can move enqueue past it again.
+            dequeue = buffer.getLongVolatile(ZeroqDescriptor.DEQUEUE_POS_OFFSET);
+            enqueue = buffer.getLongVolatile(ZeroqDescriptor.ENQUEUE_POS_OFFSET);
+            capacity = capacityOrZero(elementSize, bufferMask, length);
+        }
+
+        static ZeroqHeader read(final AtomicBuffer buffer, final int length)
+        {
+            return length < ZeroqDescriptor.HEADER_LENGTH ? null : new ZeroqHeader(buffer, length);
+        }
+
+        boolean fitsLength()
+        {
+            return NOT_ZEROQ != capacity;
+        }
+
+        /** @return the cell of a position: below the validated capacity whatever the position. */
+        int cell(final long position)
+        {
+            return (int)(position & (capacity - 1));
+        }
+
+        long cellSequence(final AtomicBuffer buffer, final long position)
+        {
+            return buffer.getLongVolatile(ZeroqDescriptor.cellOffset(cell(position)));
+        }
+
+        private static int capacityOrZero(final long elementSize, final long bufferMask, final int length)
+        {
+            try
             {
-                fields.put("held_by_consumer", "yes, position " + heldPosition);
-                problems.add("held: position " + heldPosition + " (cell " + (enqueue & mask) + ") was acquired by a " +
-                    "consumer and not released for " + TimeUnit.NANOSECONDS.toMillis(STALL_SAMPLE_NANOS) +
-                    " ms; producers see the queue as full until it is recovered");
-                return;
+                return ZeroqDescriptor.checkHeader(elementSize, bufferMask, length);
+            }
+            catch (final IllegalStateException ex)
+            {
+                return NOT_ZEROQ;
             }
         }
-        fields.put("held_by_consumer", "no");
     }
 }

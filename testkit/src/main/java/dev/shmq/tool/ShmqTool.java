@@ -23,6 +23,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,18 +38,28 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  * shmq list                                  segments, protocol, length, pids mapping them
  * shmq inspect NAME                          header fields, positions, state; exit 1 if corrupt or unknown
- * shmq rm NAME [--force]                     remove a segment (a live one only with --force)
- * shmq clean [--force] [--prefix P]          remove stale segments (mapped by nobody)
+ * shmq rm NAME [--force]                     remove a segment (a live one, or of unknown liveness, only with --force)
+ * shmq clean [--prefix P] [--min-age S] [--dry-run] [--force]
+ *                                            remove stale segments (mapped by nobody, changed at least S s ago)
  * shmq unblock NAME                          free a zeroq cell held by a dead producer or consumer
  * shmq send zeroq|slick NAME [--count N] [--producer ID] [--stdin] [--timeout MS]
  * shmq recv zeroq|slick NAME [--count N] [--timeout MS] [--verify] [--hex] [--from-start]
- * common option: --dir DIR                   the shared-memory directory (default /dev/shm)
+ * common options: --dir DIR                  the shared-memory directory (default /dev/shm)
+ *                 --proc DIR                 the procfs whose processes' maps tell liveness (default /proc)
  * </pre>
  *
  * <p>{@code send} writes checked payloads ({@link CheckedPayload}) unless {@code --stdin} is given, in which case
  * each input line is one element (zeroq: zero-padded to the element size; SlickQueue: as many elements as the line
- * needs). {@code recv --verify} checks checked payloads and per-producer order. Exit codes: 0 success, 1 failure
- * (corrupt segment, timeout, verification), 2 usage error. Expected failures print one line, never a stack trace.
+ * needs). {@code recv --verify} checks checked payloads and per-producer order. Liveness and cleaning are those of
+ * {@link ShmSegments}: by device and inode, a segment of unknown liveness is never removed without {@code --force},
+ * and a young one never.
+ *
+ * <p>Exit codes: 0 success, 1 failure (corrupt or truncated segment, timeout, verification, an object clean could not
+ * remove), 2 usage error. Every failure is one line on standard error, {@code shmq: COMMAND: message}, never a stack
+ * trace: whatever a command throws, an {@link Error} too, is caught at the command boundary. Another process may
+ * truncate a segment under the tool, and touching a mapping past the end of its file raises SIGBUS (which the JVM
+ * turns into an {@link InternalError} when it can): so every command that reads or writes slots or cells checks the
+ * object's length before each element and after each pause, and reports a truncation it finds as one line.
  */
 public final class ShmqTool
 {
@@ -61,16 +72,42 @@ public final class ShmqTool
     /** Exit code of a malformed command line. */
     public static final int EXIT_USAGE = 2;
 
+    private static final String LIST = "list";
+    private static final String INSPECT = "inspect";
+    private static final String RM = "rm";
+    private static final String CLEAN = "clean";
+    private static final String UNBLOCK = "unblock";
+    private static final String SEND = "send";
+    private static final String RECV = "recv";
+    private static final String ZEROQ = "zeroq";
+    private static final String SLICK = "slick";
+
     private static final String USAGE = String.join(System.lineSeparator(),
-        "usage: shmq [--dir DIR] COMMAND ...",
+        "usage: shmq [--dir DIR] [--proc DIR] COMMAND ...",
+        "  --dir DIR                              the shared-memory directory (default /dev/shm)",
+        "  --proc DIR                             the procfs whose processes' maps tell liveness (default /proc;",
+        "                                         the host's, mounted elsewhere, from a container)",
         "  list                                   segments with protocol, length and the pids mapping them",
         "  inspect NAME                           header fields and state (exit 1 if corrupt or unknown)",
-        "  rm NAME [--force]                      remove a segment; a live one only with --force",
-        "  clean [--force] [--prefix P]           remove stale segments (all matching with --force)",
+        "  rm NAME [--force]                      remove a segment; a live one, or one whose liveness is unknown,",
+        "                                         only with --force",
+        "  clean [--prefix P] [--min-age S] [--dry-run] [--force]",
+        "                                         remove stale segments: mapped by no process, and changed at least",
+        "                                         S seconds ago (default " + ShmSegments.DEFAULT_MIN_AGE.toSeconds() +
+            "). Kept and listed: segments of unknown",
+        "                                         liveness (some process's maps cannot be read: run as root) and",
+        "                                         younger ones. --dry-run lists what would be removed and removes",
+        "                                         nothing; --force removes live and unknown ones too, never younger",
         "  unblock NAME                           zeroq: free a cell held by a process that died holding it",
         "  send zeroq|slick NAME [--count N] [--producer ID] [--stdin] [--timeout MS]",
-        "  recv zeroq|slick NAME [--count N] [--timeout MS] [--verify] [--hex] [--from-start]");
+        "  recv zeroq|slick NAME [--count N] [--timeout MS] [--verify] [--hex] [--from-start]",
+        "exit codes: 0 success, 1 failure, 2 usage error; a failure prints one line: shmq: COMMAND: message");
 
+    private static final String DIR_OPTION = "--dir";
+    private static final String PROC_OPTION = "--proc";
+    private static final String DEFAULT_PROC_ROOT = "/proc";
+    private static final String USAGE_HINT = " (usage: shmq help)";
+    private static final String UNSAFE_ACCESS_FAULT = "unsafe memory access";
     private static final long DEFAULT_TIMEOUT_MS = 5_000;
 
     private final PrintStream out;
@@ -100,78 +137,167 @@ public final class ShmqTool
     }
 
     /**
-     * Runs one command.
+     * Runs one command. Never throws: every failure is reported as one line on the error stream.
      *
      * @param args the command line.
      * @return the exit code.
      */
     public int run(final String[] args)
     {
+        String label = null;
         try
         {
             final Arguments arguments = new Arguments(args);
-            final String command = arguments.next("COMMAND");
-            switch (command)
-            {
-                case "list":
-                    return list(arguments);
-                case "inspect":
-                    return inspect(arguments);
-                case "rm":
-                    return remove(arguments);
-                case "clean":
-                    return clean(arguments);
-                case "unblock":
-                    return unblock(arguments);
-                case "send":
-                    return send(arguments);
-                case "recv":
-                    return receive(arguments);
-                case "help":
-                case "--help":
-                case "-h":
-                    out.println(USAGE);
-                    return EXIT_OK;
-                default:
-                    throw new UsageException("unknown command '" + command + "'");
-            }
+            final String name = arguments.next("COMMAND");
+            final Command command = command(name);
+            label = name;
+            return command.run(arguments);
         }
         catch (final UsageException ex)
         {
-            err.println("shmq: " + ex.getMessage());
-            err.println(USAGE);
+            printFailure(label, ex.getMessage() + USAGE_HINT);
             return EXIT_USAGE;
-        }
-        catch (final IllegalArgumentException | IllegalStateException ex)
-        {
-            err.println("shmq: " + ex.getMessage());
-            return EXIT_FAILURE;
         }
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
-            err.println("shmq: interrupted");
+            printFailure(label, "interrupted");
             return EXIT_FAILURE;
         }
+        catch (final Throwable ex)
+        {
+            // The command boundary: whatever a command throws, an Error such as the InternalError of an access to a
+            // truncated mapping too, is one line and an exit code.
+            printFailure(label, describe(ex));
+            return EXIT_FAILURE;
+        }
+    }
+
+    private Command command(final String name)
+    {
+        switch (name)
+        {
+            case LIST:
+                return this::list;
+            case INSPECT:
+                return this::inspect;
+            case RM:
+                return this::remove;
+            case CLEAN:
+                return this::clean;
+            case UNBLOCK:
+                return this::unblock;
+            case SEND:
+                return this::send;
+            case RECV:
+                return this::receive;
+            case "help":
+            case "--help":
+            case "-h":
+                return this::help;
+            default:
+                throw new UsageException("unknown command '" + name + "'");
+        }
+    }
+
+    private void printFailure(final String command, final String message)
+    {
+        err.println("shmq: " + (null == command ? "" : command + ": ") + printable(message));
+    }
+
+    private static String describe(final Throwable ex)
+    {
+        final String message = ex.getMessage();
+        if ((ex instanceof IllegalArgumentException || ex instanceof IllegalStateException) && null != message)
+        {
+            return message;
+        }
+        if (ex instanceof InternalError && null != message && message.contains(UNSAFE_ACCESS_FAULT))
+        {
+            return "memory fault in a shared-memory segment (truncated by another process?): " + message;
+        }
+        return ex.getClass().getSimpleName() + (null == message ? "" : ": " + message);
+    }
+
+    /**
+     * @return the text with every control character (a newline in a name, say) shown as {@code \xNN}, so that it
+     * stays on one line.
+     */
+    private static String printable(final String text)
+    {
+        final StringBuilder printable = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++)
+        {
+            final char c = text.charAt(i);
+            if (Character.isISOControl(c))
+            {
+                printable.append(String.format("\\x%02x", (int)c));
+            }
+            else
+            {
+                printable.append(c);
+            }
+        }
+        return printable.toString();
+    }
+
+    /**
+     * Runs a task with a read-only mapping of the segment, whose {@link ShmSegment#checkLength()} tells whether
+     * another process truncated it. A memory fault in the task is reported as the truncation it almost always is.
+     */
+    private static <T> T guarded(final ShmName name, final SegmentTask<T> task) throws InterruptedException
+    {
+        try (ShmSegment guard = ShmSegment.openReadOnly(name))
+        {
+            try
+            {
+                return task.run(guard);
+            }
+            catch (final InternalError fault)
+            {
+                guard.checkLength();
+                throw fault;
+            }
+        }
+    }
+
+    private int help(final Arguments arguments)
+    {
+        out.println(USAGE);
+        return EXIT_OK;
     }
 
     private int list(final Arguments arguments)
     {
         arguments.done();
-        final ShmSegments segments = ShmSegments.in(arguments.directory());
+        final ShmSegments segments = arguments.segments();
         out.printf("%-40s %-18s %12s  %s%n", "NAME", "PROTOCOL", "LENGTH", "PIDS");
         for (final ShmSegmentInfo info : segments.list())
         {
-            out.printf("%-40s %-18s %12d  %s%n", info.name(), kindOf(arguments.directory(), info.name()).label(),
-                info.length(), info.pids().isEmpty() ? "-" : info.pids().toString());
+            out.printf("%-40s %-18s %12d  %s%n", printable(info.name()),
+                kindOf(arguments.directory(), info.name()).label(), info.length(), pidsColumn(info));
         }
         return EXIT_OK;
+    }
+
+    private static String pidsColumn(final ShmSegmentInfo info)
+    {
+        switch (info.liveness())
+        {
+            case LIVE:
+                return info.pids().toString();
+            case STALE:
+                return "-";
+            default:
+                return "unknown";
+        }
     }
 
     private static SegmentKind kindOf(final Path directory, final String name)
     {
         try (ShmSegment segment = ShmSegment.openReadOnly(ShmName.of(directory, name)))
         {
+            segment.checkLength();
             return SegmentInspector.detect(segment.buffer(), segment.length());
         }
         catch (final IllegalArgumentException | IllegalStateException ex)
@@ -180,30 +306,46 @@ public final class ShmqTool
         }
     }
 
-    private int inspect(final Arguments arguments)
+    private int inspect(final Arguments arguments) throws InterruptedException
     {
         final String name = arguments.next("NAME");
         arguments.done();
         final ShmName shmName = ShmName.of(arguments.directory(), name);
-        final SegmentReport report;
-        try (ShmSegment segment = ShmSegment.openReadOnly(shmName))
-        {
-            report = SegmentInspector.inspect(segment.buffer(), segment.length());
-        }
-        out.printf("%-20s %s%n", "name", shmName.name());
+        // Scanned before this process maps the segment: closing a segment does not unmap it, so it would list itself.
+        final Optional<ShmSegmentInfo> info = arguments.segments().inspect(shmName.name());
+        final SegmentReport report = guarded(shmName, SegmentInspector::inspect);
+        out.printf("%-20s %s%n", "name", printable(shmName.name()));
         out.printf("%-20s %s%n", "protocol", report.kind().label());
         for (final String field : report.fieldNames())
         {
             out.printf("%-20s %s%n", field, report.field(field));
         }
-        final Optional<ShmSegmentInfo> info = ShmSegments.in(arguments.directory()).inspect(shmName.name());
-        info.ifPresent((segmentInfo) -> out.printf("%-20s %s%n", "mapped_by",
-            segmentInfo.pids().isEmpty() ? "nobody (stale)" : segmentInfo.pids().toString()));
+        info.ifPresent((segmentInfo) -> out.printf("%-20s %s%n", "mapped_by", mappedBy(segmentInfo)));
         for (final String problem : report.problems())
         {
             out.printf("%-20s %s%n", "PROBLEM", problem);
         }
-        return report.isHealthy() ? EXIT_OK : EXIT_FAILURE;
+        if (report.isHealthy())
+        {
+            return EXIT_OK;
+        }
+        final List<String> problems = report.problems();
+        printFailure(INSPECT, shmName.name() + ": " + problems.get(0) +
+            (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more problems)" : ""));
+        return EXIT_FAILURE;
+    }
+
+    private static String mappedBy(final ShmSegmentInfo info)
+    {
+        switch (info.liveness())
+        {
+            case LIVE:
+                return info.pids().toString();
+            case STALE:
+                return "nobody (stale)";
+            default:
+                return info.describeLiveness();
+        }
     }
 
     private int remove(final Arguments arguments)
@@ -211,70 +353,73 @@ public final class ShmqTool
         final String name = arguments.next("NAME");
         final boolean force = arguments.flag("--force");
         arguments.done();
-        if (!ShmSegments.in(arguments.directory()).remove(name, force))
+        if (!arguments.segments().remove(name, force))
         {
             throw new IllegalStateException("no segment named '" + name + "' in " + arguments.directory());
         }
-        out.println("removed " + name);
+        out.println("removed " + printable(name));
         return EXIT_OK;
     }
 
     private int clean(final Arguments arguments)
     {
         final boolean force = arguments.flag("--force");
+        final boolean dryRun = arguments.flag("--dry-run");
         final String prefix = arguments.option("--prefix", "");
+        final long minAgeSeconds = arguments.longOption("--min-age", ShmSegments.DEFAULT_MIN_AGE.toSeconds());
         arguments.done();
-        final ShmSegments segments = ShmSegments.in(arguments.directory());
-        final List<String> removed = new ArrayList<>();
-        if (force)
-        {
-            for (final ShmSegmentInfo info : segments.list())
-            {
-                if (info.name().startsWith(prefix) && segments.remove(info.name(), true))
-                {
-                    removed.add(info.name());
-                }
-            }
-        }
-        else
-        {
-            removed.addAll(segments.removeStale((name) -> name.startsWith(prefix)));
-        }
-        removed.forEach((name) -> out.println("removed " + name));
-        out.println(removed.size() + " removed");
-        return EXIT_OK;
+        final ShmSegments.CleanReport report = arguments.segments().clean(
+            ShmSegments.CleanOptions.DEFAULT
+                .names((name) -> name.startsWith(prefix))
+                .minAge(Duration.ofSeconds(minAgeSeconds))
+                .force(force)
+                .dryRun(dryRun));
+        final String removedVerb = dryRun ? "would remove " : "removed ";
+        report.removed().forEach((name) -> out.println(removedVerb + printable(name)));
+        report.kept().forEach((kept) -> out.println("kept " + printable(kept.name()) + ": " + kept.detail()));
+        report.failed().forEach((failed) -> printFailure(CLEAN, failed.detail()));
+        out.println(report.removed().size() + (dryRun ? " would be removed" : " removed"));
+        return report.failed().isEmpty() ? EXIT_OK : EXIT_FAILURE;
     }
 
-    private int unblock(final Arguments arguments)
+    private int unblock(final Arguments arguments) throws InterruptedException
     {
         final String name = arguments.next("NAME");
         arguments.done();
+        final String outcome = guarded(ShmName.of(arguments.directory(), name), (guard) -> unblock(guard, name));
+        out.println(outcome);
+        return EXIT_OK;
+    }
+
+    private static String unblock(final ShmSegment guard, final String name)
+    {
         try (ZeroqQueue queue = ZeroqQueue.open(name))
         {
+            guard.checkLength();
             final boolean stalled = queue.isStalled();
             final boolean held = queue.isHeldByConsumer();
             if (!stalled && !held)
             {
-                out.println("not blocked: nothing to do");
-                return EXIT_OK;
+                return "not blocked: nothing to do";
             }
             // A stall seen once may be a live process between two instructions: it must persist to count.
             LockSupport.parkNanos(SegmentInspector.STALL_SAMPLE_NANOS);
-            if ((stalled && queue.isStalled() || held && queue.isHeldByConsumer()) && queue.unblock())
+            guard.checkLength();
+            final boolean stillBlocked = stalled && queue.isStalled() || held && queue.isHeldByConsumer();
+            guard.checkLength();
+            if (stillBlocked && queue.unblock())
             {
-                out.println("unblocked: freed a cell " + (stalled ?
+                return "unblocked: freed a cell " + (stalled ?
                     "claimed by a producer that never committed (position skipped, nothing committed was lost)" :
-                    "acquired by a consumer that never released it"));
-                return EXIT_OK;
+                    "acquired by a consumer that never released it");
             }
-            out.println("not blocked any more: the holder moved on");
-            return EXIT_OK;
+            return "not blocked any more: the holder moved on";
         }
     }
 
     private int send(final Arguments arguments) throws InterruptedException
     {
-        final String protocol = arguments.next("zeroq|slick");
+        final String protocol = protocol(arguments.next("zeroq|slick"));
         final String name = arguments.next("NAME");
         final long count = arguments.longOption("--count", 1);
         final long producer = arguments.longOption("--producer", 0);
@@ -282,82 +427,71 @@ public final class ShmqTool
         final long timeoutMs = arguments.longOption("--timeout", DEFAULT_TIMEOUT_MS);
         arguments.done();
         final ShmName shmName = ShmName.of(arguments.directory(), name);
-        final List<byte[]> lines = fromStdin ? readLines() : null;
-        final long total = fromStdin ? lines.size() : count;
-        if ("zeroq".equals(protocol))
-        {
-            try (ZeroqQueue queue = ZeroqQueue.open(name))
-            {
-                final UnsafeBuffer element = new UnsafeBuffer(new byte[queue.elementSize()]);
-                for (long i = 0; i < total; i++)
-                {
-                    element.setMemory(0, element.capacity(), (byte)0);
-                    if (fromStdin)
-                    {
-                        final byte[] line = lines.get((int)i);
-                        if (line.length > queue.elementSize())
-                        {
-                            throw new IllegalArgumentException("line " + (i + 1) + " length=" + line.length +
-                                " (expected at most elementSize=" + queue.elementSize() + ")");
-                        }
-                        element.putBytes(0, line);
-                    }
-                    else
-                    {
-                        CheckedPayload.fill(element, 0, queue.elementSize(), producer, i);
-                    }
-                    if (!queue.offer(element, 0, queue.elementSize(), timeoutMs, TimeUnit.MILLISECONDS))
-                    {
-                        throw new IllegalStateException("queue full for " + timeoutMs + " ms after " + i + " of " +
-                            total + " elements");
-                    }
-                }
-            }
-        }
-        else if ("slick".equals(protocol))
-        {
-            try (SlickQueue queue = SlickQueue.open(name, slickElementSize(shmName)))
-            {
-                final int elementSize = queue.elementSize();
-                for (long i = 0; i < total; i++)
-                {
-                    if (fromStdin)
-                    {
-                        final byte[] line = lines.get((int)i);
-                        final int n = Math.max(1, (line.length + elementSize - 1) / elementSize);
-                        final long index = queue.reserve(n);
-                        queue.buffer().setMemory(queue.offset(index), n * elementSize, (byte)0);
-                        queue.buffer().putBytes(queue.offset(index), line);
-                        queue.publish(index, n);
-                    }
-                    else
-                    {
-                        final long index = queue.reserve();
-                        CheckedPayload.fill(queue.buffer(), queue.offset(index), elementSize, producer, i);
-                        queue.publish(index);
-                    }
-                }
-            }
-        }
-        else
-        {
-            throw new UsageException("protocol '" + protocol + "' (expected zeroq or slick)");
-        }
-        out.println("sent " + total);
+        final Outgoing outgoing = new Outgoing(fromStdin ? readLines() : null, count, producer);
+        final long sent = guarded(shmName, (guard) -> ZEROQ.equals(protocol) ?
+            sendZeroq(guard, name, outgoing, timeoutMs) : sendSlick(guard, name, outgoing));
+        out.println("sent " + sent);
         return EXIT_OK;
     }
 
-    private static int slickElementSize(final ShmName name)
+    private static String protocol(final String protocol)
     {
-        try (ShmSegment segment = ShmSegment.openReadOnly(name))
+        if (!ZEROQ.equals(protocol) && !SLICK.equals(protocol))
         {
-            if (segment.length() < SlickQueueDescriptor.HEADER_LENGTH)
-            {
-                throw new IllegalStateException(name.path() + " length=" + segment.length() +
-                    " (expected at least the SlickQueue header length " + SlickQueueDescriptor.HEADER_LENGTH + ")");
-            }
-            return segment.buffer().getInt(SlickQueueDescriptor.ELEMENT_SIZE_OFFSET);
+            throw new UsageException("protocol '" + protocol + "' (expected zeroq or slick)");
         }
+        return protocol;
+    }
+
+    private static long sendZeroq(
+        final ShmSegment guard, final String name, final Outgoing outgoing, final long timeoutMs)
+        throws InterruptedException
+    {
+        try (ZeroqQueue queue = ZeroqQueue.open(name))
+        {
+            final int elementSize = queue.elementSize();
+            final UnsafeBuffer element = new UnsafeBuffer(new byte[elementSize]);
+            final long total = outgoing.total();
+            for (long i = 0; i < total; i++)
+            {
+                outgoing.fillZeroqElement(element, i);
+                guard.checkLength();
+                if (!queue.offer(element, 0, elementSize, timeoutMs, TimeUnit.MILLISECONDS))
+                {
+                    throw new IllegalStateException("queue full for " + timeoutMs + " ms after " + i + " of " +
+                        total + " elements");
+                }
+            }
+            return total;
+        }
+    }
+
+    private static long sendSlick(final ShmSegment guard, final String name, final Outgoing outgoing)
+    {
+        try (SlickQueue queue = SlickQueue.open(name, slickElementSize(guard)))
+        {
+            final long total = outgoing.total();
+            for (long i = 0; i < total; i++)
+            {
+                guard.checkLength();
+                outgoing.publishSlickEntry(queue, i);
+            }
+            return total;
+        }
+    }
+
+    /**
+     * @return the element size of the SlickQueue header of the guard's mapping, for opening the queue.
+     */
+    private static int slickElementSize(final ShmSegment guard)
+    {
+        if (guard.length() < SlickQueueDescriptor.HEADER_LENGTH)
+        {
+            throw new IllegalStateException(guard.name().path() + " length=" + guard.length() +
+                " (expected at least the SlickQueue header length " + SlickQueueDescriptor.HEADER_LENGTH + ")");
+        }
+        guard.checkLength();
+        return guard.buffer().getInt(SlickQueueDescriptor.ELEMENT_SIZE_OFFSET);
     }
 
     private List<byte[]> readLines()
@@ -380,7 +514,7 @@ public final class ShmqTool
 
     private int receive(final Arguments arguments) throws InterruptedException
     {
-        final String protocol = arguments.next("zeroq|slick");
+        final String protocol = protocol(arguments.next("zeroq|slick"));
         final String name = arguments.next("NAME");
         final long count = arguments.longOption("--count", 1);
         final long timeoutMs = arguments.longOption("--timeout", DEFAULT_TIMEOUT_MS);
@@ -389,56 +523,64 @@ public final class ShmqTool
         final boolean fromStart = arguments.flag("--from-start");
         arguments.done();
         final ShmName shmName = ShmName.of(arguments.directory(), name);
-        final Verifier verifier = new Verifier(verify);
-        if ("zeroq".equals(protocol))
-        {
-            try (ZeroqQueue queue = ZeroqQueue.open(name))
-            {
-                final UnsafeBuffer element = new UnsafeBuffer(new byte[queue.elementSize()]);
-                for (long i = 0; i < count; i++)
-                {
-                    if (!queue.poll(element, 0, timeoutMs, TimeUnit.MILLISECONDS))
-                    {
-                        throw new IllegalStateException("no element for " + timeoutMs + " ms after " + i + " of " +
-                            count);
-                    }
-                    verifier.accept(element, 0, queue.elementSize());
-                    print(element, 0, queue.elementSize(), hex);
-                }
-            }
-        }
-        else if ("slick".equals(protocol))
-        {
-            try (SlickQueue queue = SlickQueue.open(name, slickElementSize(shmName)))
-            {
-                final SlickCursor cursor = new SlickCursor(fromStart ? 0 : queue.initialReadingIndex());
-                final SlickEntry entry = new SlickEntry();
-                final IdleStrategy idle = new BackoffIdleStrategy();
-                for (long i = 0; i < count; i++)
-                {
-                    if (!queue.read(cursor, entry, idle, TimeUnit.MILLISECONDS.toNanos(timeoutMs)))
-                    {
-                        throw new IllegalStateException("no entry for " + timeoutMs + " ms after " + i + " of " +
-                            count);
-                    }
-                    verifier.accept(queue.buffer(), entry.offset(), entry.length());
-                    print(queue.buffer(), entry.offset(), entry.length(), hex);
-                }
-                if (cursor.lossCount() > 0)
-                {
-                    err.println("shmq: lost " + cursor.lossCount() + " entries (the reader was lapped)");
-                }
-            }
-        }
-        else
-        {
-            throw new UsageException("protocol '" + protocol + "' (expected zeroq or slick)");
-        }
+        final Incoming incoming = new Incoming(count, timeoutMs, fromStart, hex, new Verifier(verify));
+        guarded(shmName, (guard) -> ZEROQ.equals(protocol) ?
+            receiveZeroq(guard, name, incoming) : receiveSlick(guard, name, incoming));
         if (verify)
         {
             err.println("verified " + count);
         }
         return EXIT_OK;
+    }
+
+    private long receiveZeroq(final ShmSegment guard, final String name, final Incoming incoming)
+        throws InterruptedException
+    {
+        try (ZeroqQueue queue = ZeroqQueue.open(name))
+        {
+            final int elementSize = queue.elementSize();
+            final UnsafeBuffer element = new UnsafeBuffer(new byte[elementSize]);
+            for (long i = 0; i < incoming.count(); i++)
+            {
+                guard.checkLength();
+                if (!queue.poll(element, 0, incoming.timeoutMs(), TimeUnit.MILLISECONDS))
+                {
+                    throw new IllegalStateException("no element for " + incoming.timeoutMs() + " ms after " + i +
+                        " of " + incoming.count());
+                }
+                incoming.verifier().accept(element, 0, elementSize);
+                print(element, 0, elementSize, incoming.hex());
+            }
+            return incoming.count();
+        }
+    }
+
+    private long receiveSlick(final ShmSegment guard, final String name, final Incoming incoming)
+    {
+        try (SlickQueue queue = SlickQueue.open(name, slickElementSize(guard)))
+        {
+            final SlickCursor cursor = new SlickCursor(incoming.fromStart() ? 0 : queue.initialReadingIndex());
+            final SlickEntry entry = new SlickEntry();
+            final IdleStrategy idle = new BackoffIdleStrategy();
+            final long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(incoming.timeoutMs());
+            for (long i = 0; i < incoming.count(); i++)
+            {
+                guard.checkLength();
+                if (!queue.read(cursor, entry, idle, timeoutNanos))
+                {
+                    throw new IllegalStateException("no entry for " + incoming.timeoutMs() + " ms after " + i +
+                        " of " + incoming.count());
+                }
+                guard.checkLength();
+                incoming.verifier().accept(queue.buffer(), entry.offset(), entry.length());
+                print(queue.buffer(), entry.offset(), entry.length(), incoming.hex());
+            }
+            if (cursor.lossCount() > 0)
+            {
+                err.println("shmq: " + RECV + ": lost " + cursor.lossCount() + " entries (the reader was lapped)");
+            }
+            return incoming.count();
+        }
     }
 
     private void print(final DirectBuffer buffer, final int offset, final int length, final boolean hex)
@@ -463,6 +605,84 @@ public final class ShmqTool
             line.append(new String(bytes, StandardCharsets.UTF_8));
         }
         out.println(line);
+    }
+
+    /** One command, run with the arguments after its name. */
+    @FunctionalInterface
+    private interface Command
+    {
+        int run(Arguments arguments) throws InterruptedException;
+    }
+
+    /** What a command does with a segment, given the read-only mapping that checks its length. */
+    @FunctionalInterface
+    private interface SegmentTask<T>
+    {
+        T run(ShmSegment guard) throws InterruptedException;
+    }
+
+    /**
+     * What {@code send} sends: the lines of standard input, or {@code count} checked payloads of a producer.
+     *
+     * @param lines    the lines, or null for checked payloads.
+     * @param count    how many checked payloads.
+     * @param producer the producer id of the checked payloads.
+     */
+    private record Outgoing(List<byte[]> lines, long count, long producer)
+    {
+        long total()
+        {
+            return null == lines ? count : lines.size();
+        }
+
+        void fillZeroqElement(final UnsafeBuffer element, final long i)
+        {
+            final int elementSize = element.capacity();
+            element.setMemory(0, elementSize, (byte)0);
+            if (null == lines)
+            {
+                CheckedPayload.fill(element, 0, elementSize, producer, i);
+                return;
+            }
+            final byte[] line = lines.get((int)i);
+            if (line.length > elementSize)
+            {
+                throw new IllegalArgumentException("line " + (i + 1) + " length=" + line.length +
+                    " (expected at most elementSize=" + elementSize + ")");
+            }
+            element.putBytes(0, line);
+        }
+
+        void publishSlickEntry(final SlickQueue queue, final long i)
+        {
+            final int elementSize = queue.elementSize();
+            if (null == lines)
+            {
+                final long index = queue.reserve();
+                CheckedPayload.fill(queue.buffer(), queue.offset(index), elementSize, producer, i);
+                queue.publish(index);
+                return;
+            }
+            final byte[] line = lines.get((int)i);
+            final int n = Math.max(1, (line.length + elementSize - 1) / elementSize);
+            final long index = queue.reserve(n);
+            queue.buffer().setMemory(queue.offset(index), n * elementSize, (byte)0);
+            queue.buffer().putBytes(queue.offset(index), line);
+            queue.publish(index, n);
+        }
+    }
+
+    /**
+     * How {@code recv} receives.
+     *
+     * @param count     how many elements or entries.
+     * @param timeoutMs how long to wait for each.
+     * @param fromStart SlickQueue: read from index 0 rather than from the write index.
+     * @param hex       print in hex rather than as text.
+     * @param verifier  checks payloads when asked to.
+     */
+    private record Incoming(long count, long timeoutMs, boolean fromStart, boolean hex, Verifier verifier)
+    {
     }
 
     /** Checks checked payloads and each producer's order when asked to. */
@@ -510,20 +730,21 @@ public final class ShmqTool
     {
         private final List<String> remaining = new ArrayList<>();
         private Path directory = ShmName.defaultDirectory();
+        private Path procRoot = Paths.get(DEFAULT_PROC_ROOT);
 
         Arguments(final String[] args)
         {
             for (int i = 0; i < args.length; i++)
             {
-                if ("--dir".equals(args[i]))
+                if (DIR_OPTION.equals(args[i]))
                 {
-                    if (i + 1 >= args.length)
-                    {
-                        throw new UsageException("--dir needs a value");
-                    }
-                    directory = Paths.get(args[++i]);
+                    directory = Paths.get(valueOf(args, ++i, DIR_OPTION));
                     // The queues resolve names in this directory too: one process, one command, one directory.
                     System.setProperty(ShmName.DIRECTORY_PROPERTY, directory.toString());
+                }
+                else if (PROC_OPTION.equals(args[i]))
+                {
+                    procRoot = Paths.get(valueOf(args, ++i, PROC_OPTION));
                 }
                 else
                 {
@@ -532,9 +753,23 @@ public final class ShmqTool
             }
         }
 
+        private static String valueOf(final String[] args, final int at, final String option)
+        {
+            if (at >= args.length)
+            {
+                throw new UsageException(option + " needs a value");
+            }
+            return args[at];
+        }
+
         Path directory()
         {
             return directory;
+        }
+
+        ShmSegments segments()
+        {
+            return ShmSegments.in(directory, procRoot);
         }
 
         String next(final String what)

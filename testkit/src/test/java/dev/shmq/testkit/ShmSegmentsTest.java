@@ -2,16 +2,27 @@ package dev.shmq.testkit;
 
 import dev.shmq.core.ShmName;
 import dev.shmq.core.ShmSegment;
+import dev.shmq.tool.FakeProc;
+import dev.shmq.tool.ShmqTool;
+import dev.shmq.zeroq.ZeroqQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,30 +34,50 @@ class ShmSegmentsTest
 {
     private static final int LENGTH = 4096;
     private static final long THIS_PID = ProcessHandle.current().pid();
+    private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(60);
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     @Test
     void shouldListThisProcessAsMapperOfMappedSegment(final ShmTestNames names)
     {
         final ShmName name = names.nextShmName();
         final ShmSegments segments = ShmSegments.in(names.directory());
-        final ShmSegment segment = ShmSegment.create(name, LENGTH);
-        try
+        try (ShmSegment segment = ShmSegment.create(name, LENGTH))
         {
+            assertTrue(segment.isCreator());
             final ShmSegmentInfo info = find(segments.list(), name.name());
 
             assertEquals(LENGTH, info.length());
             assertTrue(info.pids().contains(THIS_PID), info.toString());
             assertTrue(info.isLive());
+            assertEquals(ShmSegmentInfo.Liveness.LIVE, info.liveness());
             assertEquals(info.pids(), segments.inspect(name.name()).orElseThrow().pids());
-
-            segment.close();
-            final ShmSegmentInfo closed = segments.inspect(name.name()).orElseThrow();
-            assertFalse(closed.pids().contains(THIS_PID), closed.toString());
+            // Closing no longer unmaps (the cleaner does, once the buffer is unreachable), so this JVM stays a mapper
+            // after close: shouldListChildAsMapperOnlyUntilItExits shows a process leaving the list.
         }
         finally
         {
-            segment.close();
             segments.remove(name.name(), true);
+        }
+    }
+
+    @Test
+    void shouldListChildAsMapperOnlyUntilItExits(final ShmTestNames names)
+    {
+        final String name = names.next("child-mapper");
+        final ShmSegments segments = ShmSegments.in(names.directory());
+        try (ZeroqQueue queue = ZeroqQueue.create(name, 2, 8);
+            ChildProcess child = ChildJvm.mainClass(ShmqTool.class)
+                .args("recv", "zeroq", name, "--timeout", Long.toString(CHILD_TIMEOUT.toMillis())).start())
+        {
+            awaitPids(segments, name, (pids) -> pids.contains(child.pid()), child);
+
+            queue.putNowait(new byte[8]);
+            assertEquals(ShmqTool.EXIT_OK, child.waitFor(CHILD_TIMEOUT), child.describe());
+
+            final ShmSegmentInfo after = segments.inspect(name).orElseThrow();
+            assertFalse(after.pids().contains(child.pid()), after.toString());
+            assertTrue(after.pids().contains(THIS_PID), after.toString());
         }
     }
 
@@ -74,30 +105,162 @@ class ShmSegmentsTest
     }
 
     @Test
-    void shouldRemoveStaleSegment(final ShmTestNames names)
+    void shouldCleanStaleSegmentOnly(final ShmTestNames names, @TempDir final Path dir) throws IOException
     {
         final ShmName stale = names.nextShmName();
         final ShmName live = names.nextShmName();
-        final ShmSegments segments = ShmSegments.in(names.directory());
         try (ShmSegment liveSegment = ShmSegment.create(live, LENGTH))
         {
             assertTrue(liveSegment.isCreator());
-            ShmSegment.create(stale, LENGTH).close();
+            Files.write(stale.path(), new byte[LENGTH]);
+            // This JVM as the only process: the real /proc may hold maps nobody can read (then nothing is stale).
+            final ShmSegments segments = ShmSegments.in(names.directory(), FakeProc.withThisJvm(dir).root());
             assertTrue(segments.inspect(stale.name()).orElseThrow().isStale());
 
-            final List<String> removed = segments.removeStale(
-                (n) -> n.equals(stale.name()) || n.equals(live.name()));
+            final ShmSegments.CleanReport report = segments.clean(ShmSegments.CleanOptions.DEFAULT
+                .names(Set.of(stale.name(), live.name())::contains)
+                .minAge(Duration.ZERO));
 
-            assertEquals(List.of(stale.name()), removed);
+            assertEquals(List.of(stale.name()), report.removed(), report.toString());
+            assertEquals(List.of(), report.kept(), report.toString());
+            assertEquals(List.of(), report.failed(), report.toString());
             assertFalse(Files.exists(stale.path()));
             assertTrue(Files.exists(live.path()));
             assertFalse(segments.remove(stale.name(), false));
+            assertTrue(segments.remove(live.name(), true));
+        }
+    }
+
+    @Test
+    void shouldFindMappersByDeviceAndInodeWhateverTheName(final ShmTestNames names)
+    {
+        // The kernel shows an unlinked file's path with " (deleted)" appended and a newline as \012: a name-based scan
+        // takes the first for an unlinked "x" and never finds the second.
+        final String base = names.next("odd-names");
+        final List<ShmName> odd = List.of(
+            ShmName.of(names.directory(), base + " (deleted)"), ShmName.of(names.directory(), base + "\nline"));
+        final ShmSegments segments = ShmSegments.in(names.directory());
+        try (ShmSegment deletedLookalike = ShmSegment.create(odd.get(0), LENGTH);
+            ShmSegment withNewline = ShmSegment.create(odd.get(1), LENGTH))
+        {
+            assertTrue(deletedLookalike.isCreator() && withNewline.isCreator());
+            for (final ShmName name : odd)
+            {
+                final ShmSegmentInfo info = segments.inspect(name.name()).orElseThrow();
+                assertTrue(info.isLive() && info.pids().contains(THIS_PID), info.toString());
+            }
+
+            final ShmSegments.CleanReport report = segments.clean(ShmSegments.CleanOptions.DEFAULT
+                .names((n) -> n.startsWith(base))
+                .minAge(Duration.ZERO));
+
+            assertEquals(List.of(), report.removed(), report.toString());
+            assertTrue(Files.exists(odd.get(0).path()) && Files.exists(odd.get(1).path()));
         }
         finally
         {
-            segments.remove(stale.name(), true);
-            segments.remove(live.name(), true);
+            removeAll(segments, odd);
         }
+    }
+
+    @Test
+    void shouldKeepSegmentOfUnknownLivenessWhenSomeMapsCannotBeRead(@TempDir final Path dir) throws IOException
+    {
+        final Path shm = Files.createDirectory(dir.resolve("shm")).toRealPath();
+        Files.write(shm.resolve("seg"), new byte[LENGTH]);
+        final FakeProc proc = FakeProc.in(dir).process(201, FakeProc.ANONYMOUS_MAPS_LINE).unreadableProcess(202);
+        final ShmSegments segments = new ShmSegments(shm, proc.root());
+
+        final ShmSegmentInfo info = segments.inspect("seg").orElseThrow();
+        assertFalse(info.isStale(), info.toString());
+        assertFalse(info.isLive(), info.toString());
+        assertEquals(ShmSegmentInfo.Liveness.UNKNOWN, info.liveness());
+        assertEquals(List.of(202L), info.unreadablePids());
+
+        final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> segments.remove("seg", false));
+        assertTrue(ex.getMessage().contains("liveness unknown: "), ex.getMessage());
+        assertTrue(ex.getMessage().contains("(pids 202;"), ex.getMessage());
+
+        final ShmSegments.CleanReport report = segments.clean(ShmSegments.CleanOptions.DEFAULT.minAge(Duration.ZERO));
+        assertEquals(List.of(), report.removed(), report.toString());
+        assertEquals(1, report.kept().size(), report.toString());
+        assertEquals("seg", report.kept().get(0).name());
+        assertTrue(report.kept().get(0).detail().startsWith("liveness unknown: "), report.toString());
+        assertTrue(Files.exists(shm.resolve("seg")));
+
+        assertTrue(segments.remove("seg", true));
+    }
+
+    @Test
+    void shouldReportEachFailureAndStillCleanTheRest(@TempDir final Path dir) throws IOException
+    {
+        final Path shm = Files.createDirectory(dir.resolve("shm")).toRealPath();
+        final FakeProc proc = FakeProc.in(dir).process(301, FakeProc.ANONYMOUS_MAPS_LINE);
+        for (final String name : List.of("a", "b", "c", "d"))
+        {
+            Files.write(shm.resolve(name), new byte[LENGTH]);
+        }
+        final Set<String> undeletable = Set.of("b", "d");
+        final ShmSegments segments = new ShmSegments(shm, proc.root(), (path) ->
+        {
+            if (undeletable.contains(path.getFileName().toString()))
+            {
+                throw new AccessDeniedException(path.toString());
+            }
+            Files.delete(path);
+        });
+
+        final ShmSegments.CleanReport report = segments.clean(ShmSegments.CleanOptions.DEFAULT.minAge(Duration.ZERO));
+
+        assertEquals(Set.of("a", "c"), Set.copyOf(report.removed()), report.toString());
+        assertEquals(undeletable, report.failed().stream().map(ShmSegments.Outcome::name).collect(Collectors.toSet()));
+        for (final ShmSegments.Outcome failure : report.failed())
+        {
+            assertTrue(failure.detail().startsWith("cannot remove " + shm.resolve(failure.name()) + ": "),
+                failure.detail());
+            assertTrue(failure.detail().contains("AccessDeniedException"), failure.detail());
+        }
+        try (Stream<Path> left = Files.list(shm))
+        {
+            assertEquals(List.of("b", "d"), left.map((p) -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
+    void shouldRemoveNothingInDryRun(@TempDir final Path dir) throws IOException
+    {
+        final Path shm = Files.createDirectory(dir.resolve("shm")).toRealPath();
+        final FakeProc proc = FakeProc.in(dir).process(401, FakeProc.ANONYMOUS_MAPS_LINE);
+        Files.write(shm.resolve("seg"), new byte[LENGTH]);
+        final ShmSegments segments = new ShmSegments(shm, proc.root());
+
+        final ShmSegments.CleanReport report =
+            segments.clean(ShmSegments.CleanOptions.DEFAULT.minAge(Duration.ZERO).dryRun(true));
+
+        assertTrue(report.isDryRun());
+        assertEquals(List.of("seg"), report.removed());
+        assertTrue(Files.exists(shm.resolve("seg")));
+    }
+
+    @Test
+    void shouldKeepYoungSegmentsUnlessMinAgeAllows(@TempDir final Path dir) throws IOException
+    {
+        final Path shm = Files.createDirectory(dir.resolve("shm")).toRealPath();
+        final FakeProc proc = FakeProc.in(dir).process(501, FakeProc.ANONYMOUS_MAPS_LINE);
+        final String staging = ShmSegment.STAGING_PREFIX + "0123456789abcdef";
+        Files.write(shm.resolve(staging), new byte[LENGTH]);
+        Files.write(shm.resolve("young"), new byte[LENGTH]);
+        final ShmSegments segments = new ShmSegments(shm, proc.root());
+
+        final ShmSegments.CleanReport kept = segments.clean(ShmSegments.CleanOptions.DEFAULT.force(true));
+
+        assertEquals(List.of(), kept.removed(), kept.toString());
+        assertEquals(Set.of(staging, "young"), kept.kept().stream().map(ShmSegments.Outcome::name)
+            .collect(Collectors.toSet()));
+        assertTrue(kept.kept().get(0).detail().startsWith("too young: changed "), kept.toString());
+
+        final ShmSegments.CleanReport removed = segments.clean(ShmSegments.CleanOptions.DEFAULT.minAge(Duration.ZERO));
+        assertEquals(Set.of(staging, "young"), Set.copyOf(removed.removed()), removed.toString());
     }
 
     @Test
@@ -126,28 +289,59 @@ class ShmSegmentsTest
     }
 
     @Test
-    void shouldCountDeletedMappingsOfSameInodeOnly(@TempDir final Path dir) throws IOException
+    void shouldCountMappingsOfSameDeviceAndInodeOnly(@TempDir final Path dir) throws IOException
     {
         final Path shm = Files.createDirectory(dir.resolve("shm")).toRealPath();
-        final Path proc = Files.createDirectory(dir.resolve("proc"));
         final Path file = Files.write(shm.resolve("seg"), new byte[LENGTH]);
-        final long inode = (Long)Files.getAttribute(file, "unix:ino");
-        writeMaps(proc, 101, "7f0000000000-7f0000001000 rw-s 00000000 00:1a " + inode + "    " + file);
-        writeMaps(proc, 102, "7f0000000000-7f0000001000 rw-s 00000000 00:1a " + inode + "    " + file + " (deleted)");
-        writeMaps(proc, 103, "7f0000000000-7f0000001000 rw-s 00000000 00:1a " + (inode + 1) + "    " + file +
-            " (deleted)");
-        writeMaps(proc, 104, "7f0000000000-7f0000001000 r-xp 00000000 08:01 42    /usr/lib/libc.so.6");
-        Files.createDirectory(proc.resolve("105"));
-        Files.createDirectory(proc.resolve("self"));
+        final long inode = FakeProc.inode(file);
+        final String device = FakeProc.device(file);
+        final FakeProc proc = FakeProc.in(dir)
+            .process(101, FakeProc.mapsLine(device, inode, file.toString()))
+            .process(102, FakeProc.mapsLine(device, inode, file + " (deleted)"))
+            .process(103, FakeProc.mapsLine(device, inode + 1, file + " (deleted)"))
+            .process(104, "7f0000000000-7f0000001000 r-xp 00000000 08:01 42    /usr/lib/libc.so.6")
+            .process(105, FakeProc.mapsLine("ff:ff", inode, file.toString()))
+            .process(106, FakeProc.mapsLine(device, inode, "/elsewhere/renamed"));
 
-        final ShmSegments segments = new ShmSegments(shm, proc);
+        final ShmSegments segments = new ShmSegments(shm, proc.root());
 
-        assertEquals(List.of(101L, 102L), segments.inspect("seg").orElseThrow().pids());
+        assertEquals(List.of(101L, 102L, 106L), segments.inspect("seg").orElseThrow().pids());
     }
 
-    private static void writeMaps(final Path proc, final long pid, final String line) throws IOException
+    @Test
+    void shouldRefuseProcRootThatIsNoProcfs(@TempDir final Path dir) throws IOException
     {
-        Files.writeString(Files.createDirectory(proc.resolve(Long.toString(pid))).resolve("maps"), line + "\n");
+        final Path shm = Files.createDirectory(dir.resolve("shm")).toRealPath();
+        Files.write(shm.resolve("seg"), new byte[LENGTH]);
+        final ShmSegments segments = ShmSegments.in(shm, Files.createDirectory(dir.resolve("empty")));
+
+        final IllegalStateException ex = assertThrows(IllegalStateException.class, segments::list);
+
+        assertTrue(ex.getMessage().endsWith(" has no self (expected Linux procfs)"), ex.getMessage());
+        assertThrows(IllegalStateException.class, () -> segments.clean(ShmSegments.CleanOptions.DEFAULT));
+        assertTrue(Files.exists(shm.resolve("seg")));
+    }
+
+    private static void awaitPids(
+        final ShmSegments segments, final String name, final Predicate<List<Long>> condition, final ChildProcess child)
+    {
+        final long deadline = System.nanoTime() + CHILD_TIMEOUT.toNanos();
+        List<Long> pids = segments.inspect(name).orElseThrow().pids();
+        while (!condition.test(pids))
+        {
+            assertTrue(child.isAlive() && System.nanoTime() - deadline < 0,
+                "pids=" + pids + " (expected the child among them within " + CHILD_TIMEOUT + ")" + child.describe());
+            LockSupport.parkNanos(POLL_NANOS);
+            pids = segments.inspect(name).orElseThrow().pids();
+        }
+    }
+
+    private static void removeAll(final ShmSegments segments, final List<ShmName> names)
+    {
+        for (final ShmName name : names)
+        {
+            segments.remove(name.name(), true);
+        }
     }
 
     private static ShmSegmentInfo find(final List<ShmSegmentInfo> infos, final String name)

@@ -11,6 +11,7 @@ import dev.shmq.testkit.ShmTestNames;
 import dev.shmq.zeroq.ZeroqQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -53,6 +55,13 @@ class ShmqToolTest
     {
         assertFalse(stderr.contains("\tat "), stderr);
         assertFalse(stderr.contains("Exception"), stderr);
+    }
+
+    private void assertOneLineFailure(final String command)
+    {
+        assertNoStackTrace();
+        assertEquals(1, stderr.lines().count(), stderr);
+        assertTrue(stderr.startsWith("shmq: " + command), stderr);
     }
 
     @Test
@@ -129,41 +138,62 @@ class ShmqToolTest
         Files.write(names.directory().resolve(garbage), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
         assertEquals(ShmqTool.EXIT_FAILURE, run("inspect", garbage));
         assertTrue(stdout.contains("unknown"), stdout);
+        assertOneLineFailure("inspect: " + garbage + ": no SlickQueue or zeroq header matches length=9");
         Files.delete(names.directory().resolve(garbage));
 
         final String missing = names.next("tool-missing");
         assertEquals(ShmqTool.EXIT_FAILURE, run("inspect", missing));
         assertTrue(stderr.contains("does not exist"), stderr);
-        assertNoStackTrace();
+        assertOneLineFailure("inspect: ");
 
         assertEquals(ShmqTool.EXIT_FAILURE, run("inspect", "a/b"));
         assertTrue(stderr.contains("expected no '/'"), stderr);
-        assertNoStackTrace();
+        assertOneLineFailure("inspect: ");
 
         assertEquals(ShmqTool.EXIT_USAGE, run("frobnicate"));
         assertTrue(stderr.contains("unknown command"), stderr);
+        assertOneLineFailure("unknown command 'frobnicate'");
         assertEquals(ShmqTool.EXIT_USAGE, run("recv", "zeroq"));
         assertTrue(stderr.contains("missing NAME"), stderr);
+        assertOneLineFailure("recv: ");
         assertEquals(ShmqTool.EXIT_USAGE, run("send", "zeroq", "x", "--count", "many"));
         assertTrue(stderr.contains("--count=many"), stderr);
-        assertNoStackTrace();
+        assertOneLineFailure("send: ");
+        assertEquals(ShmqTool.EXIT_USAGE, run("recv", "rabbitmq", "x"));
+        assertOneLineFailure("recv: protocol 'rabbitmq' (expected zeroq or slick)");
     }
 
     @Test
-    void shouldRemoveOnlyStaleSegmentsUnlessForced(final ShmTestNames names)
+    void shouldPrintControlCharactersOfFailingNamesEscapedOnOneLine(final ShmTestNames names)
+    {
+        final String missing = names.next("tool-missing") + "\nsecond line";
+
+        assertEquals(ShmqTool.EXIT_FAILURE, run("rm", missing));
+
+        assertOneLineFailure("rm: no segment named '" + missing.replace("\n", "\\x0a") + "'");
+    }
+
+    @Test
+    void shouldRemoveOnlyStaleSegmentsUnlessForced(final ShmTestNames names, @TempDir final Path dir)
+        throws IOException
     {
         final String live = names.next("tool-live");
         final String stale = names.next("tool-stale");
-        ShmSegment.create(ShmName.of(stale), 64).close();
+        // Not through a segment: closing one does not unmap it, so this JVM would keep it live.
+        Files.write(names.directory().resolve(stale), new byte[64]);
         try (ShmSegment segment = ShmSegment.create(ShmName.of(live), 64))
         {
             assertEquals(ShmqTool.EXIT_FAILURE, run("rm", live));
             assertTrue(stderr.contains("live"), stderr);
-            assertNoStackTrace();
+            assertOneLineFailure("rm: ");
 
-            assertEquals(ShmqTool.EXIT_OK, run("clean", "--prefix", "shmq-test-ShmqToolTest-tool-"));
-            assertTrue(stdout.contains("removed " + stale), stdout);
-            assertFalse(stdout.contains("removed " + live), stdout);
+            // This JVM as the only process: the real /proc may hold maps nobody can read (then nothing is stale).
+            // Each name its own prefix: the fake procfs does not show other JVMs, which may run this test too.
+            final String proc = FakeProc.withThisJvm(dir).root().toString();
+            assertEquals(ShmqTool.EXIT_OK, run("--proc", proc, "clean", "--prefix", stale, "--min-age", "0"));
+            assertEquals(List.of("removed " + stale, "1 removed"), stdout.lines().toList());
+            assertEquals(ShmqTool.EXIT_OK, run("--proc", proc, "clean", "--prefix", live, "--min-age", "0"));
+            assertEquals(List.of("0 removed"), stdout.lines().toList());
             assertTrue(Files.exists(segment.name().path()));
 
             assertEquals(ShmqTool.EXIT_OK, run("rm", live, "--force"));
@@ -276,6 +306,101 @@ class ShmqToolTest
             assertTrue(stdout.contains("has not finished, or died while initialising"), stdout);
             creator.kill();
         }
-        assertEquals(ShmqTool.EXIT_OK, run("rm", name), stderr);
+        // Forced: the inspect above mapped it into this JVM, and closing does not unmap (the cleaner does, later).
+        assertEquals(ShmqTool.EXIT_OK, run("rm", name, "--force"), stderr);
+    }
+
+    @Test
+    void shouldNeverCleanLiveSegmentsWhoseNamesLookLikeMapsSyntax(final ShmTestNames names)
+    {
+        final String base = names.next("tool-odd");
+        final List<ShmName> odd = List.of(ShmName.of(base + " (deleted)"), ShmName.of(base + "\nline"));
+        try (ShmSegment deletedLookalike = ShmSegment.create(odd.get(0), 64);
+            ShmSegment withNewline = ShmSegment.create(odd.get(1), 64))
+        {
+            assertTrue(deletedLookalike.isCreator() && withNewline.isCreator());
+
+            assertEquals(ShmqTool.EXIT_OK, run("clean", "--prefix", base), stdout + stderr);
+            assertTrue(Files.exists(odd.get(0).path()) && Files.exists(odd.get(1).path()), stdout);
+            assertEquals(ShmqTool.EXIT_OK, run("clean", "--prefix", base, "--min-age", "0"), stdout + stderr);
+            assertTrue(Files.exists(odd.get(0).path()) && Files.exists(odd.get(1).path()), stdout);
+            assertEquals("0 removed", stdout.trim());
+
+            assertEquals(ShmqTool.EXIT_OK, run("list"), stderr);
+            assertTrue(lineWith(stdout, base + "\\x0aline").contains("[" + ProcessHandle.current().pid() + "]"),
+                stdout);
+        }
+        finally
+        {
+            odd.forEach((name) -> run("rm", name.name(), "--force"));
+        }
+    }
+
+    @Test
+    void shouldKeepStagingAndYoungFilesAndSayWhy(final ShmTestNames names, @TempDir final Path dir)
+        throws IOException
+    {
+        final Path staging = names.directory().resolve(ShmSegment.STAGING_PREFIX + names.next("tool-staging"));
+        final String young = names.next("tool-young");
+        try
+        {
+            // A creator still allocating (its staging file) and one about to map the name it just published.
+            Files.write(staging, new byte[64]);
+            Files.write(names.directory().resolve(young), new byte[64]);
+
+            assertEquals(ShmqTool.EXIT_OK, run("clean", "--prefix", staging.getFileName().toString()), stderr);
+            assertTrue(Files.exists(staging), stdout);
+            assertTrue(stdout.contains("kept " + staging.getFileName() + ": too young: changed "), stdout);
+            assertEquals(ShmqTool.EXIT_OK, run("clean", "--prefix", young), stderr);
+            assertTrue(Files.exists(names.directory().resolve(young)), stdout);
+            assertTrue(stdout.contains("(expected at least minAge=60 s;"), stdout);
+            assertTrue(stdout.endsWith("0 removed" + System.lineSeparator()), stdout);
+
+            final String proc = FakeProc.withThisJvm(dir).root().toString();
+            assertEquals(ShmqTool.EXIT_OK, run("clean", "--prefix", young, "--min-age", "0", "--proc", proc), stderr);
+            assertEquals("removed " + young, stdout.lines().findFirst().orElseThrow());
+        }
+        finally
+        {
+            Files.deleteIfExists(staging);
+        }
+    }
+
+    @Test
+    void shouldListWhatCleanWouldRemoveInDryRunAndRemoveNothing(final ShmTestNames names, @TempDir final Path dir)
+        throws IOException
+    {
+        final String stale = names.next("tool-dry");
+        Files.write(names.directory().resolve(stale), new byte[64]);
+        final String proc = FakeProc.withThisJvm(dir).root().toString();
+
+        assertEquals(ShmqTool.EXIT_OK,
+            run("clean", "--prefix", stale, "--min-age", "0", "--dry-run", "--proc", proc), stderr);
+
+        assertEquals(List.of("would remove " + stale, "1 would be removed"), stdout.lines().toList());
+        assertTrue(Files.exists(names.directory().resolve(stale)));
+        assertEquals(ShmqTool.EXIT_OK, run("clean", "--prefix", stale, "--min-age", "0", "--proc", proc), stderr);
+        assertEquals(List.of("removed " + stale, "1 removed"), stdout.lines().toList());
+        assertFalse(Files.exists(names.directory().resolve(stale)));
+    }
+
+    @Test
+    void shouldKeepAndReportSegmentOfUnknownLiveness(final ShmTestNames names, @TempDir final Path dir)
+        throws IOException
+    {
+        final String name = names.next("tool-unknown");
+        Files.write(names.directory().resolve(name), new byte[64]);
+        final String proc = FakeProc.withThisJvm(dir).unreadableProcess(1).root().toString();
+
+        assertEquals(ShmqTool.EXIT_OK, run("--proc", proc, "clean", "--prefix", name, "--min-age", "0"), stderr);
+        assertEquals(List.of("kept " + name + ": liveness unknown: mapped by no process whose maps could be read, " +
+            "but the maps of 1 process could not be read (pids 1; run as their user or as root)", "0 removed"),
+            stdout.lines().toList());
+        assertEquals(ShmqTool.EXIT_FAILURE, run("--proc", proc, "rm", name));
+        assertOneLineFailure("rm: segment " + names.directory().toRealPath().resolve(name) + " has liveness unknown: ");
+        assertEquals(ShmqTool.EXIT_FAILURE, run("--proc", proc, "inspect", name), stderr);
+        assertTrue(stdout.contains("mapped_by            unknown: mapped by no process whose maps"), stdout);
+        assertTrue(Files.exists(names.directory().resolve(name)));
+        assertEquals(ShmqTool.EXIT_OK, run("--proc", proc, "rm", name, "--force"), stderr);
     }
 }
