@@ -57,7 +57,9 @@ for key in sorted(rows):
     ratio = ma / mb
     spread = max((max(b) - min(b)) / mb, (max(a) - min(a)) / ma)
     higher_is_better = key[3] == "M msg/s"
-    if spread > abs(ratio - 1):
+    if min(len(a), len(b)) < 3:
+        verdict = "too few runs to tell"
+    elif spread > abs(ratio - 1):
         verdict = "noise"
     else:
         verdict = "better" if (ratio > 1) == higher_is_better else "worse"
