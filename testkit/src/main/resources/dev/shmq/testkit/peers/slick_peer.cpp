@@ -47,8 +47,32 @@
 //                                                   publish COUNT checked entries, reserve one more and write half
 //                                                   of it, print "RESERVED index", then block on stdin (to be
 //                                                   killed): a producer dead between reserve and publish
+//   slick_peer produce-mixed NAME COUNT PRODUCER_ID MAXN
+//                                                   print READY, wait for a line, then publish COUNT stamped entries
+//                                                   (ESIZE 16) of n = 1 + (sequence * 3 + producer) % MAXN elements
+//                                                   (reserve() for n = 1, else reserve(n): wrap markers), flat out;
+//                                                   print "DONE produced=COUNT elements=E lapped=L" (L: entries whose
+//                                                   writing other producers lapped, so that some of the stores may
+//                                                   have landed on a newer lap's entry)
+//   slick_peer lapped-read NAME END_NAME MAXN PRODUCERS copy|inplace PAUSE_EVERY
+//                                                   broadcast reader of stamped entries (of producers 0 to
+//                                                   PRODUCERS - 1, and 127: one-element entries) from cursor 0, lapped:
+//                                                   copy = read_copy (validated), inplace = read with read_last every
+//                                                   16 entries; an entry is clean, torn (not clean, is_overwritten
+//                                                   after use), or late (not clean otherwise: a producer lapped
+//                                                   mid-write); bytes of a later reservation with none a lap ahead
+//                                                   fail; each producer's sequences must increase over clean entries;
+//                                                   sleeps 50 us after every PAUSE_EVERY entries (0: never); once the
+//                                                   8-byte object END_NAME holds the final reserved index (0 before),
+//                                                   reads up to it; prints "DONE delivered=D lost=L position=P
+//                                                   entries=N clean=C torn=T late=Z lasts=K lastsNone=Y lastsClean=X
+//                                                   firstLate=[stamps of the first late entry]"
 // Entry payload (over the entry's N * ESIZE bytes, ESIZE * N >= 16): u64 producer id, u64 sequence, then byte i =
 // (producer * 31 + sequence + i) & 0xFF. Stop entry: producer id = ~0.
+// Stamped entry (produce-mixed, lapped-read; ESIZE 16), as dev.shmq.reliability.SlickStamp: element j of an
+// n-element entry reserved at index, position = index + j, holds u64 word = producer << 56 | n << 48 | (sequence &
+// (2^32 - 1)) << 16 | (position & 0xFFFF), then u64 place = position << 16 | (mix(word ^ position * golden) >> 48)
+// (mix: splitmix64's finaliser), so an element names the position it was written for and checks itself.
 // Every mode prints READY once attached and DONE ... at the end; a failure prints FAIL ... and exits 1
 // (2 for bad usage).
 #include "slick_queue.hpp"
@@ -88,7 +112,9 @@ constexpr auto NO_PROGRESS_TIMEOUT = std::chrono::seconds(30);
         "steal NAME CURSOR_NAME ESIZE | cursor-create CURSOR_NAME | read-last NAME ESIZE | "
         "produce-paced NAME ESIZE COUNT PRODUCER_ID N WINDOW CURSOR_NAME... | "
         "steal-tally NAME CURSOR_NAME ESIZE PRODUCERS | watch NAME ESIZE PROGRESS_NAME STOPS PRODUCERS | "
-        "race-create NAME SIZE ESIZE | reserve-hold NAME ESIZE PRODUCER_ID COUNT\n");
+        "race-create NAME SIZE ESIZE | reserve-hold NAME ESIZE PRODUCER_ID COUNT | "
+        "produce-mixed NAME COUNT PRODUCER_ID MAXN | "
+        "lapped-read NAME END_NAME MAXN PRODUCERS copy|inplace PAUSE_EVERY\n");
     std::exit(2);
 }
 
@@ -640,6 +666,309 @@ int run_reserve_hold(const std::string& name, const uint32_t element_size, const
     die("reserve-hold was told to go on (expected to be killed)");
 }
 
+// ------------------------------------------------------------------------------------------------------------
+// Stamped entries of mixed sizes, read by lapped readers.
+// ------------------------------------------------------------------------------------------------------------
+
+constexpr uint32_t STAMP_ELEMENT_SIZE = 16;
+constexpr uint64_t STAMP_MAX_N = 0xFF;
+constexpr uint64_t STAMP_MAX_PRODUCERS = 0x7F;
+constexpr uint64_t STAMP_FLUSH_PRODUCER = STAMP_MAX_PRODUCERS;  // one-element entries the test publishes at the end
+constexpr uint64_t STAMP_SEQUENCE_MASK = 0xFFFFFFFFULL;
+constexpr uint64_t STAMP_POSITION_MASK = (1ULL << 48) - 1;
+constexpr uint64_t STAMP_LOW_MASK = 0xFFFF;
+constexpr uint64_t STAMP_GOLDEN = 0x9E3779B97F4A7C15ULL;
+constexpr uint64_t READ_LAST_EVERY = 16;
+constexpr auto DRAIN_TIMEOUT = std::chrono::seconds(5);
+
+enum class Stamped
+{
+    CLEAN,       // every element is the one written for its position, all of one entry of the size handed out
+    NEWER,       // an intact element written for a later position: a producer lapping the reader overwrote it
+    INTERFERED   // anything else: torn, written for an earlier position (a producer lapped mid-write), other size
+};
+
+uint64_t stamp_place(const uint64_t word, const uint64_t position)
+{
+    uint64_t z = word ^ (position * STAMP_GOLDEN);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    z ^= z >> 31;
+    return ((position & STAMP_POSITION_MASK) << 16) | ((z >> 48) & STAMP_LOW_MASK);
+}
+
+// An element whose two words are of one write: the place checks the word, and both name the same position.
+bool stamp_intact(const uint64_t word, const uint64_t place)
+{
+    const uint64_t position = place >> 16;
+    return stamp_place(word, position) == place && (word & STAMP_LOW_MASK) == (position & STAMP_LOW_MASK);
+}
+
+uint32_t stamp_elements(const uint64_t producer, const uint64_t sequence, const uint32_t max_n)
+{
+    return producer == STAMP_FLUSH_PRODUCER ? 1 : 1 + static_cast<uint32_t>((sequence * 3 + producer) % max_n);
+}
+
+void stamp(uint8_t* data, const uint64_t index, const uint32_t n, const uint64_t producer, const uint64_t sequence)
+{
+    const uint64_t entry_word = (producer << 56) | (static_cast<uint64_t>(n) << 48) |
+        ((sequence & STAMP_SEQUENCE_MASK) << 16);
+    for (uint32_t j = 0; j < n; j++)
+    {
+        const uint64_t position = index + j;
+        const uint64_t word = entry_word | (position & STAMP_LOW_MASK);
+        const uint64_t place = stamp_place(word, position);
+        std::memcpy(data + static_cast<std::size_t>(j) * STAMP_ELEMENT_SIZE, &word, sizeof(word));
+        std::memcpy(data + static_cast<std::size_t>(j) * STAMP_ELEMENT_SIZE + sizeof(word), &place, sizeof(place));
+    }
+}
+
+// Classifies the n elements of an entry handed out at index, as dev.shmq.reliability.SlickStamp.check; first gets
+// element 0's word (producer = first >> 56, sequence = (first >> 16) & 0xFFFFFFFF).
+Stamped check_stamps(const uint8_t* data, const uint64_t index, const uint32_t n, const uint64_t producers,
+    const uint32_t max_n, uint64_t& first)
+{
+    std::memcpy(&first, data, sizeof(first));
+    const uint64_t producer = first >> 56;
+    const bool sized = ((first >> 48) & STAMP_MAX_N) == n &&
+        stamp_elements(producer, (first >> 16) & STAMP_SEQUENCE_MASK, max_n) == n;
+    Stamped verdict = (producer < producers || producer == STAMP_FLUSH_PRODUCER) && sized ? Stamped::CLEAN :
+        Stamped::INTERFERED;
+    for (uint32_t j = 0; j < n; j++)
+    {
+        uint64_t word = 0;
+        uint64_t place = 0;
+        std::memcpy(&word, data + static_cast<std::size_t>(j) * STAMP_ELEMENT_SIZE, sizeof(word));
+        std::memcpy(&place, data + static_cast<std::size_t>(j) * STAMP_ELEMENT_SIZE + sizeof(word), sizeof(place));
+        const uint64_t position = place >> 16;
+        const uint64_t expected = (index + j) & STAMP_POSITION_MASK;
+        const bool intact = stamp_intact(word, place);
+        if (intact && position > expected)
+        {
+            return Stamped::NEWER;
+        }
+        if (!intact || position != expected || (word & ~STAMP_LOW_MASK) != (first & ~STAMP_LOW_MASK))
+        {
+            verdict = Stamped::INTERFERED;
+        }
+    }
+    return verdict;
+}
+
+std::string describe_stamps(const uint8_t* data, const uint64_t index, const uint32_t n)
+{
+    std::string text = "index=" + std::to_string(index) + " count=" + std::to_string(n);
+    for (uint32_t j = 0; j < n; j++)
+    {
+        uint64_t word = 0;
+        uint64_t place = 0;
+        std::memcpy(&word, data + static_cast<std::size_t>(j) * STAMP_ELEMENT_SIZE, sizeof(word));
+        std::memcpy(&place, data + static_cast<std::size_t>(j) * STAMP_ELEMENT_SIZE + sizeof(word), sizeof(place));
+        text += " [" + std::to_string(j) + ": producer=" + std::to_string(word >> 56) + " n=" +
+            std::to_string((word >> 48) & STAMP_MAX_N) + " sequence=" +
+            std::to_string((word >> 16) & STAMP_SEQUENCE_MASK) + " position=" + std::to_string(place >> 16) +
+            (stamp_intact(word, place) ? " intact]" : " TORN]");
+    }
+    return text;
+}
+
+// The elements in short, without name=value pairs so that it can follow them on the DONE line.
+std::string brief_stamps(const uint8_t* data, const uint64_t index, const uint32_t n)
+{
+    std::string text = "[at " + std::to_string(index) + ":";
+    for (uint32_t j = 0; j < n; j++)
+    {
+        uint64_t word = 0;
+        uint64_t place = 0;
+        std::memcpy(&word, data + static_cast<std::size_t>(j) * STAMP_ELEMENT_SIZE, sizeof(word));
+        std::memcpy(&place, data + static_cast<std::size_t>(j) * STAMP_ELEMENT_SIZE + sizeof(word), sizeof(place));
+        text += std::string(j == 0 ? " p" : ", p") + std::to_string(word >> 56) + " n" +
+            std::to_string((word >> 48) & STAMP_MAX_N) + " s" + std::to_string((word >> 16) & STAMP_SEQUENCE_MASK) +
+            " @" + std::to_string(place >> 16) + (stamp_intact(word, place) ? " ok" : " torn");
+    }
+    return text + "]";
+}
+
+int run_produce_mixed(const std::string& name, const uint64_t count, const uint64_t producer, const uint32_t max_n)
+{
+    const Attached attached = attach(name, STAMP_ELEMENT_SIZE);
+    SlickQueue queue(attached.mapping, attached.has_last_published);
+    auto* header = static_cast<shmq::SlickQueueHeader*>(attached.mapping.base);
+    if (max_n > std::min<uint64_t>(queue.size(), STAMP_MAX_N) || producer >= STAMP_FLUSH_PRODUCER)
+    {
+        die("MAXN=" + std::to_string(max_n) + " PRODUCER_ID=" + std::to_string(producer) + " (expected at most " +
+            std::to_string(std::min<uint64_t>(queue.size(), STAMP_MAX_N)) + " and below " +
+            std::to_string(STAMP_FLUSH_PRODUCER) + ")");
+    }
+    say("READY");
+    await_line();
+    uint64_t elements = 0;
+    uint64_t lapped = 0;
+    for (uint64_t sequence = 0; sequence < count; sequence++)
+    {
+        const uint32_t n = stamp_elements(producer, sequence, max_n);
+        const uint64_t index = queue.reserve(n);
+        stamp(queue.element(index), index, n, producer, sequence);
+        queue.publish(index, n);
+        elements += n;
+        // Were we lapped while writing (some of our stores may have landed on a newer lap's entry)? The fence keeps
+        // the load of reserved after our stores.
+        std::atomic_thread_fence(std::memory_order_seq_cst);
+        if ((header->reserved.load(std::memory_order_relaxed) >> sq::RESERVED_INDEX_SHIFT) - index > queue.size())
+        {
+            lapped++;
+        }
+    }
+    std::printf("DONE produced=%llu elements=%llu lapped=%llu\n", static_cast<unsigned long long>(count),
+        static_cast<unsigned long long>(elements), static_cast<unsigned long long>(lapped));
+    std::fflush(stdout);
+    return 0;
+}
+
+int run_lapped_read(const std::string& name, const std::string& end_name, const uint32_t max_n,
+    const uint64_t producers, const bool copy, const uint64_t pause_every)
+{
+    const Attached attached = attach(name, STAMP_ELEMENT_SIZE);
+    SlickQueue queue(attached.mapping, attached.has_last_published);
+    std::atomic<uint64_t>* end = map_cursor(end_name);
+    say("READY");
+    std::vector<uint8_t> copied(static_cast<std::size_t>(queue.size()) * STAMP_ELEMENT_SIZE);
+    std::vector<uint64_t> next(producers, 0);
+    uint64_t cursor = 0;
+    uint64_t delivered = 0;
+    uint64_t entries = 0;
+    uint64_t clean = 0;
+    uint64_t torn = 0;
+    uint64_t late = 0;
+    uint64_t lasts = 0;
+    uint64_t lasts_none = 0;
+    uint64_t lasts_clean = 0;
+    uint64_t end_index = 0;
+    std::string first_late = "[]";
+    Entry entry;
+    auto idle_since = std::chrono::steady_clock::now();
+    bool idle = false;
+    for (;;)
+    {
+        bool got = false;
+        uint64_t index = 0;
+        uint32_t n = 0;
+        const uint8_t* data = nullptr;
+        if (copy)
+        {
+            const int64_t length = queue.read_copy(cursor, copied.data());
+            got = length >= 0;
+            n = static_cast<uint32_t>(length / STAMP_ELEMENT_SIZE);
+            // read_copy leaves the cursor just past the entry it copied.
+            index = cursor - n;
+            data = copied.data();
+        }
+        else if (queue.read(cursor, entry))
+        {
+            got = true;
+            index = entry.index;
+            n = entry.count;
+            data = entry.data;
+        }
+        if (got)
+        {
+            idle = false;
+            uint64_t first = 0;
+            const Stamped stamped = check_stamps(data, index, n, producers, max_n, first);
+            // Only after the bytes were used: may a lapping producer have rewritten them meanwhile?
+            const bool overwritten = !copy && queue.is_overwritten(index);
+            if (stamped == Stamped::NEWER && !overwritten)
+            {
+                die(std::string(copy ? "read_copy handed out" : "read found") + " bytes of a later reservation " +
+                    "with none a lap ahead: " + (copy ? describe_stamps(data, index, n) : "index=" +
+                    std::to_string(index) + " count=" + std::to_string(n)));
+            }
+            if (stamped == Stamped::CLEAN && (first >> 56) == STAMP_FLUSH_PRODUCER)
+            {
+                clean++;
+            }
+            else if (stamped == Stamped::CLEAN)
+            {
+                const uint64_t producer = first >> 56;
+                const uint64_t sequence = (first >> 16) & STAMP_SEQUENCE_MASK;
+                if (sequence < next[producer])
+                {
+                    die("producer=" + std::to_string(producer) + " sequence=" + std::to_string(sequence) +
+                        " at index=" + std::to_string(index) + " (expected at least " +
+                        std::to_string(next[producer]) + ": each producer's sequences increase)");
+                }
+                next[producer] = sequence + 1;
+                clean++;
+            }
+            else if (overwritten)
+            {
+                torn++;
+            }
+            else if (++late == 1)
+            {
+                first_late = brief_stamps(data, index, n);
+            }
+            delivered += n;
+            entries++;
+            if (!copy && entries % READ_LAST_EVERY == 0)
+            {
+                Entry last;
+                if (queue.read_last(last))
+                {
+                    lasts++;
+                    uint64_t last_first = 0;
+                    const Stamped last_stamped = check_stamps(last.data, last.index, last.count, producers, max_n,
+                        last_first);
+                    if (last_stamped == Stamped::NEWER && !queue.is_overwritten(last.index))
+                    {
+                        die("read_last found bytes of a later reservation with none a lap ahead: index=" +
+                            std::to_string(last.index) + " count=" + std::to_string(last.count));
+                    }
+                    lasts_clean += last_stamped == Stamped::CLEAN ? 1 : 0;
+                }
+                else
+                {
+                    lasts_none++;
+                }
+            }
+            if (pause_every != 0 && entries % pause_every == 0)
+            {
+                std::this_thread::sleep_for(std::chrono::microseconds(50));
+            }
+            continue;
+        }
+        const auto now = std::chrono::steady_clock::now();
+        if (!idle)
+        {
+            idle = true;
+            idle_since = now;
+        }
+        if (end_index == 0)
+        {
+            // acquire: stored once every producer is done.
+            end_index = end->load(std::memory_order_acquire);
+        }
+        if (end_index != 0 && (cursor == end_index || now - idle_since > DRAIN_TIMEOUT))
+        {
+            break;
+        }
+        if (now - idle_since > NO_PROGRESS_TIMEOUT)
+        {
+            die("no entry for 30 s after " + std::to_string(entries) + " entries at cursor=" + std::to_string(cursor));
+        }
+        std::this_thread::yield();
+    }
+    std::printf("DONE delivered=%llu lost=%llu position=%llu entries=%llu clean=%llu torn=%llu late=%llu "
+        "lasts=%llu lastsNone=%llu lastsClean=%llu firstLate=%s\n", static_cast<unsigned long long>(delivered),
+        static_cast<unsigned long long>(queue.loss_count()), static_cast<unsigned long long>(cursor),
+        static_cast<unsigned long long>(entries), static_cast<unsigned long long>(clean),
+        static_cast<unsigned long long>(torn), static_cast<unsigned long long>(late),
+        static_cast<unsigned long long>(lasts), static_cast<unsigned long long>(lasts_none),
+        static_cast<unsigned long long>(lasts_clean), first_late.c_str());
+    std::fflush(stdout);
+    return 0;
+}
+
 uint32_t parse_u32(const char* text, const char* what)
 {
     const uint64_t value = parse(text, what);
@@ -723,6 +1052,21 @@ int main(const int argc, char** argv)
     {
         return run_reserve_hold(name, parse_u32(argv[3], "ESIZE"), parse(argv[4], "PRODUCER_ID"),
             parse(argv[5], "COUNT"));
+    }
+    if (mode == "produce-mixed" && argc == 6)
+    {
+        return run_produce_mixed(name, parse(argv[3], "COUNT"), parse(argv[4], "PRODUCER_ID"),
+            parse_u32(argv[5], "MAXN"));
+    }
+    if (mode == "lapped-read" && argc == 8)
+    {
+        const std::string how = argv[6];
+        if (how != "copy" && how != "inplace")
+        {
+            usage();
+        }
+        return run_lapped_read(name, argv[3], parse_u32(argv[4], "MAXN"), parse_u32(argv[5], "PRODUCERS"),
+            how == "copy", parse(argv[7], "PAUSE_EVERY"));
     }
     usage();
 }

@@ -4,11 +4,25 @@
 // against the Java declarations. It behaves as C++ SlickQueue v1.4.0 does on the wire (same atomic operations, same
 // memory orders), except that read_last masks the slot index (v1.4.0 does not, which reads out of bounds once
 // last_published >= size).
+//
+// The readers differ from v1.4.0 as shmq's Java readers do, invisibly on the wire (loads only, no new stores):
+// - a slot whose size no entry can have while it still holds the index being read (a wrapping producer rewriting it
+//   as a wrap marker: size first, data_index second) is "no data now", never an entry that crosses the end of the
+//   data array;
+// - loss is exact on the wrap-marker path: a reader at position p in slot s = p & mask that finds a marker pointing
+//   at q started by a reservation at origin R = q - (size - s) (positions [R, q) were never used) lost R - p when
+//   R > p, i.e. when it was lapped; v1.4.0 counts nothing there;
+// - read_last returns false, instead of an entry with another entry's size, when the slot of last_published was
+//   retaken by a later reservation that is not published yet;
+// - read_copy copies an entry and then validates it (reserved index - entry index > size means a lapping producer
+//   may have overwritten it): such an entry is counted as lost, never handed out. What no reader can see: a producer
+//   that the other producers lap between its reserve and its publish writes its (older) entry over a newer one.
 #pragma once
 
 #include "peer_common.hpp"
 #include "shmq/slick_queue_layout.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -219,12 +233,14 @@ public:
         }
     }
 
+    // Reads the next entry for a reader that owns its cursor (broadcast), as C++ read(uint64_t&), with exact loss.
     bool read(uint64_t& cursor, Entry& entry)
     {
         for (;;)
         {
             const uint64_t idx = cursor & mask_;
             shmq::SlickQueueSlot& slot = slots_[idx];
+            // acquire: pairs with the producer's release of data_index, so the size and the bytes are complete.
             const uint64_t index = slot.data_index.load(std::memory_order_acquire);
             if (index != sq::NONE &&
                 (header_->reserved.load(std::memory_order_relaxed) >> sq::RESERVED_INDEX_SHIFT) < index)
@@ -236,22 +252,66 @@ public:
             {
                 return false;
             }
-            if (index > cursor && (index & mask_) != idx)
+            if ((index & mask_) != idx)
             {
+                // Wrap marker (index > cursor here): a reader short of the marker's origin was lapped as well.
+                loss_count_ += marker_origin(cursor, index) - cursor;
                 cursor = index;
                 continue;
             }
+            const int64_t n = entry_count(slot, index);
+            if (n == SLOT_OVERWRITTEN)
+            {
+                continue;
+            }
+            if (n == SLOT_UNSETTLED)
+            {
+                return false;
+            }
             if (index > cursor)
             {
+                // Lapped: the producers overwrote index - cursor elements before we read them.
                 loss_count_ += index - cursor;
             }
-            const uint32_t n = slot.size;
-            entry = Entry{index, element(index), n};
-            cursor = index + n;
+            entry = Entry{index, element(index), static_cast<uint32_t>(n)};
+            cursor = index + static_cast<uint64_t>(n);
             return true;
         }
     }
 
+    // Reads the next entry and copies its count * element_size bytes to destination (at least size() * element_size()
+    // bytes long), then validates the copy: an entry a lapping producer may have overwritten while it was copied is
+    // counted as lost and the next one is read instead. Returns the bytes copied, or -1 if no entry is ready.
+    int64_t read_copy(uint64_t& cursor, uint8_t* destination)
+    {
+        Entry entry;
+        while (read(cursor, entry))
+        {
+            const std::size_t length = static_cast<std::size_t>(entry.count) * element_size_;
+            std::memcpy(destination, entry.data, length);
+            if (!is_overwritten(entry.index))
+            {
+                return static_cast<int64_t>(length);
+            }
+            loss_count_ += entry.count;
+        }
+        return -1;
+    }
+
+    // True once a producer may have overwritten the entry at index: a position a lap beyond it was reserved. Call it
+    // after using the bytes: false proves no reservation after the entry's touched them (a producer lapped while it
+    // wrote an older entry is beyond what reserved can show).
+    bool is_overwritten(const uint64_t index) const
+    {
+        // acquire fence: the reads of the entry's bytes complete before the load of reserved. A producer reserves
+        // (a locked read-modify-write) before it writes, so a byte it already overwrote implies its reservation.
+        std::atomic_thread_fence(std::memory_order_acquire);
+        const uint64_t reserved_index = header_->reserved.load(std::memory_order_acquire) >> sq::RESERVED_INDEX_SHIFT;
+        return reserved_index - index > size_;
+    }
+
+    // Claims the next entry for one of several readers sharing an atomic cursor (work-stealing), as C++
+    // read(std::atomic<uint64_t>&), with exact loss counted by the reader whose CAS moves the cursor.
     bool read(std::atomic<uint64_t>& cursor, Entry& entry)
     {
         for (;;)
@@ -270,37 +330,68 @@ public:
             {
                 return false;
             }
-            if (index > current && (index & mask_) != idx)
+            if ((index & mask_) != idx)
             {
-                cursor.compare_exchange_weak(current, index, std::memory_order_release, std::memory_order_relaxed);
+                const uint64_t from = current;
+                if (cursor.compare_exchange_weak(current, index, std::memory_order_release,
+                    std::memory_order_relaxed))
+                {
+                    loss_count_ += marker_origin(from, index) - from;
+                }
                 continue;
             }
-            const uint32_t n = slot.size;
-            if (cursor.compare_exchange_weak(current, index + n, std::memory_order_release,
+            const int64_t n = entry_count(slot, index);
+            if (n == SLOT_OVERWRITTEN)
+            {
+                continue;
+            }
+            if (n == SLOT_UNSETTLED)
+            {
+                return false;
+            }
+            if (cursor.compare_exchange_weak(current, index + static_cast<uint64_t>(n), std::memory_order_release,
                 std::memory_order_relaxed))
             {
                 if (index > current)
                 {
                     loss_count_ += index - current;
                 }
-                entry = Entry{index, element(index), n};
+                entry = Entry{index, element(index), static_cast<uint32_t>(n)};
                 return true;
             }
             cpu_relax();
         }
     }
 
+    // The most recently published entry, as C++ read_last() but with the slot index masked. False when nothing was
+    // published, or when the slot of last_published was retaken by a later reservation not published yet.
     bool read_last(Entry& entry) const
     {
         if (has_last_published_)
         {
-            const uint64_t last = header_->last_published.load(std::memory_order_acquire);
-            if (last == sq::NONE)
+            // acquire: pairs with the publishing CAS, so the slot and the bytes of that entry are complete.
+            uint64_t last = header_->last_published.load(std::memory_order_acquire);
+            while (last != sq::NONE)
             {
-                return false;
+                const shmq::SlickQueueSlot& slot = slots_[last & mask_];
+                const uint32_t n = slot_size(slot);
+                // acquire fence: the size is read before the check that the slot still holds this entry.
+                std::atomic_thread_fence(std::memory_order_acquire);
+                if (fits(last, n) && slot.data_index.load(std::memory_order_acquire) == last)
+                {
+                    entry = Entry{last, element(last), n};
+                    return true;
+                }
+                // The slot was taken by a later reservation (a wrap marker, or a newer lap): if last_published has
+                // not moved on, its entry is gone and nothing newer is readable yet.
+                const uint64_t again = header_->last_published.load(std::memory_order_acquire);
+                if (again == last)
+                {
+                    return false;
+                }
+                last = again;
             }
-            entry = Entry{last, element(last), slots_[last & mask_].size};
-            return true;
+            return false;
         }
         const uint64_t reserved = header_->reserved.load(std::memory_order_relaxed);
         const uint64_t index = reserved >> sq::RESERVED_INDEX_SHIFT;
@@ -314,6 +405,45 @@ public:
     }
 
 private:
+    static constexpr int64_t SLOT_OVERWRITTEN = -1;
+    static constexpr int64_t SLOT_UNSETTLED = -2;
+
+    // relaxed: producers store the size plainly before their release of data_index (or of last_published).
+    static uint32_t slot_size(const shmq::SlickQueueSlot& slot)
+    {
+        return __atomic_load_n(&slot.size, __ATOMIC_RELAXED);
+    }
+
+    bool fits(const uint64_t index, const uint32_t n) const
+    {
+        return n >= 1 && (index & mask_) + n <= size_;
+    }
+
+    // The element count of the entry at index whose data_index was just acquired, checked against the ring (an
+    // entry never crosses the end of the data array). SLOT_OVERWRITTEN: a producer reused the slot while we read it,
+    // look again. SLOT_UNSETTLED: a size no entry can have while the slot still holds index, which is what a reader
+    // sees while a wrapping producer rewrites the slot as a marker (size first, index second): no data now.
+    int64_t entry_count(const shmq::SlickQueueSlot& slot, const uint64_t index) const
+    {
+        const uint32_t n = slot_size(slot);
+        if (fits(index, n))
+        {
+            return n;
+        }
+        // acquire fence: the size is read before data_index is read again.
+        std::atomic_thread_fence(std::memory_order_acquire);
+        return slot.data_index.load(std::memory_order_acquire) != index ? SLOT_OVERWRITTEN : SLOT_UNSETTLED;
+    }
+
+    // Where the reservation that left a wrap marker pointing at index in the slot of position started: the marker's
+    // slot, in the lap before index; clamped to [position, index] for a marker no producer could have written.
+    uint64_t marker_origin(const uint64_t position, const uint64_t index) const
+    {
+        const uint64_t skipped = size_ - (position & mask_);
+        const uint64_t origin = index >= skipped ? index - skipped : 0;
+        return std::max(position, std::min(origin, index));
+    }
+
     static void cpu_relax()
     {
 #if defined(__x86_64__) || defined(__i386__)
