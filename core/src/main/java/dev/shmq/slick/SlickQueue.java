@@ -564,12 +564,14 @@ public final class SlickQueue implements AutoCloseable
      * Publishes a one-element entry, as C++ {@code publish(index)}.
      *
      * @param index the index {@link #reserve()} returned.
+     * @return true if published; false if the entry was lapped before it was published (see
+     *         {@link #publish(long, int)}).
      * @throws IllegalArgumentException if {@code index} was never reserved (see {@link #publish(long, int)}).
      * @throws IllegalStateException    if the queue is closed.
      */
-    public void publish(final long index)
+    public boolean publish(final long index)
     {
-        publish(index, 1);
+        return publish(index, 1);
     }
 
     /**
@@ -581,15 +583,27 @@ public final class SlickQueue implements AutoCloseable
      * i.e. have been reserved by someone. That rejects a size of 0, a negative or oversized one and an index never
      * reserved; it cannot tell a second publish of the same index, or another producer's index, from the right one.
      *
+     * <p>A producer that the others lapped between its reserve and this call (a whole ring of entries reserved
+     * after its own) finds its slot taken by a newer entry: C++ would store the older index there anyway, which
+     * rewinds the slot and leaves every reader waiting at it with no data until the next lap. This call stores
+     * nothing then and returns false: the entry is lost, as any overwritten entry is. The bytes written at
+     * {@link #offset(long)} may already have overwritten the newer entry's, which no reader can detect: size the
+     * ring so that no producer is lapped while it writes. (The check uses the {@code reserved} loaded for the
+     * argument check; a lap completing between that load and the stores below is not caught.)
+     *
      * @param index the index the reserve call returned.
      * @param n     the number of elements reserved.
+     * @return true if published; false if the entry was lapped before it was published and nothing was stored.
      * @throws IllegalArgumentException if {@code n} or {@code index} is out of range; nothing is written then.
      * @throws IllegalStateException    if the queue is closed.
      */
-    public void publish(final long index, final int n)
+    public boolean publish(final long index, final int n)
     {
         checkOpen();
-        checkReserved(index, n);
+        if (isLapped(index, checkReserved(index, n)))
+        {
+            return false;
+        }
         final AtomicBuffer buffer = this.buffer;
         final int slotOffset = slotOffset(index);
         // plain: ordered before data_index by the release below.
@@ -600,29 +614,39 @@ public final class SlickQueue implements AutoCloseable
         {
             raiseLastPublished(buffer, index);
         }
+        return true;
     }
 
     /**
      * Publishes the {@code count} single-element entries {@link #reserveBatch(int)} reserved, raising
      * {@code last_published} once, to the last of them.
      *
+     * <p>Entries lapped since they were reserved are skipped, as {@link #publish(long, int)} skips them.
+     *
      * @param first the index {@link #reserveBatch(int)} returned.
      * @param count the count it was given.
+     * @return how many were published: {@code count}, less the first ones if they were lapped.
      * @throws IllegalArgumentException if {@code count} is not in {@code [1, capacity]} or the entries were never
      *                                  all reserved; nothing is written then.
      * @throws IllegalStateException    if the queue is closed.
      */
-    public void publishBatch(final long first, final int count)
+    public int publishBatch(final long first, final int count)
     {
         checkOpen();
         if (count < 1 || count > capacity)
         {
             throw new IllegalArgumentException("count=" + count + " (expected 1 to " + capacity + ", the capacity)");
         }
-        checkReserved(first + count - 1, 1);
+        final long reservedIndex = checkReserved(first + count - 1, 1);
         final AtomicBuffer buffer = this.buffer;
         final long end = first + count;
-        for (long index = first; index < end; index++)
+        // Lapped entries come first: the slots of [first, reservedIndex - capacity) belong to newer entries.
+        final long start = Math.max(first, reservedIndex - capacity);
+        if (start >= end)
+        {
+            return 0;
+        }
+        for (long index = start; index < end; index++)
         {
             final int slotOffset = slotOffset(index);
             // plain: ordered before data_index by the release below.
@@ -634,6 +658,16 @@ public final class SlickQueue implements AutoCloseable
         {
             raiseLastPublished(buffer, end - 1);
         }
+        return (int)(end - start);
+    }
+
+    /**
+     * @return true if position {@code index + capacity} is reserved, so the slot of {@code index} belongs to a newer
+     *         entry (or soon will).
+     */
+    private boolean isLapped(final long index, final long reservedIndex)
+    {
+        return reservedIndex - index > capacity;
     }
 
     private static void raiseLastPublished(final AtomicBuffer buffer, final long index)
@@ -734,8 +768,9 @@ public final class SlickQueue implements AutoCloseable
      * Reads the next entry and copies its bytes, then validates the copy as Agrona's {@code CopyBroadcastReceiver}
      * does: if a producer lapping this reader may have overwritten any of the bytes while they were copied, the entry
      * is counted as lost (in {@link SlickCursor#lossCount()} and {@link #lossCount()}) and the next one is read
-     * instead. So the bytes copied are always exactly what the entry's producer published; C++'s read gives no such
-     * guarantee.
+     * instead. So no producer that laps this reader tears the bytes handed out; C++'s read gives no such guarantee.
+     * One writer no reader can detect: a producer lapped between its own reserve and publish, still writing into
+     * memory a newer entry now owns (see {@link #publish(long, int)}).
      *
      * @param cursor            the reader's cursor.
      * @param destination       where to copy the entry.
@@ -809,8 +844,9 @@ public final class SlickQueue implements AutoCloseable
     /**
      * Tells whether a producer may have overwritten an entry read in place since it was read: true once any
      * position a lap beyond the entry's first element has been reserved. Call it after using the bytes (a load
-     * fence orders those reads before this check); false proves they were the entry's own. Conservative: it can say
-     * true for an entry whose bytes a lapping producer had reserved but not yet written.
+     * fence orders those reads before this check); false proves no producer lapping this reader wrote them (a
+     * producer that was itself lapped while writing is invisible, see {@link #publish(long, int)}). Conservative: it
+     * can say true for an entry whose bytes a lapping producer had reserved but not yet written.
      *
      * @param entry an entry a read of this queue returned.
      * @return true if its bytes may no longer be the ones its producer published.
@@ -828,8 +864,7 @@ public final class SlickQueue implements AutoCloseable
         // producer reserves (a full fence) before it writes, so if any byte we read was already overwritten, its
         // reservation a lap ahead of the entry is visible here.
         VarHandle.acquireFence();
-        final long reservedIndex = buffer.getLongVolatile(RESERVED_OFFSET) >>> RESERVED_INDEX_SHIFT;
-        return reservedIndex - index > capacity;
+        return isLapped(index, buffer.getLongVolatile(RESERVED_OFFSET) >>> RESERVED_INDEX_SHIFT);
     }
 
     /**
@@ -1237,7 +1272,8 @@ public final class SlickQueue implements AutoCloseable
         return HEADER_LENGTH + (int)(index & mask) * SLOT_LENGTH;
     }
 
-    private void checkReserved(final long index, final int n)
+    /** @return the reserved index loaded for the check. */
+    private long checkReserved(final long index, final int n)
     {
         final long slot = index & mask;
         if (n < 1 || slot + n > capacity)
@@ -1253,6 +1289,7 @@ public final class SlickQueue implements AutoCloseable
             throw new IllegalArgumentException("index=" + index + " n=" + n + " (expected an entry already " +
                 "reserved: index + n <= reserved index=" + reservedIndex + ')');
         }
+        return reservedIndex;
     }
 
     /**

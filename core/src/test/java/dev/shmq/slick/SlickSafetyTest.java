@@ -251,6 +251,31 @@ class SlickSafetyTest
     }
 
     @Test
+    void shouldNotRewindASlotWhenPublishingAnEntryLappedSinceItsReserve()
+    {
+        final SlickQueue queue = SlickQueue.local(CAPACITY, ELEMENT_SIZE);
+        final long late = queue.reserve();
+        publishOnes(queue, CAPACITY);
+        final SlickCursor cursor = new SlickCursor(1);
+        for (int i = 1; i < CAPACITY; i++)
+        {
+            assertTrue(queue.read(cursor, entry));
+        }
+
+        assertFalse(queue.publish(late), "lapped: slot 0 holds entry 4 now, and keeps it");
+        assertTrue(queue.read(cursor, entry), "the reader waiting at 4 is not stranded");
+        assertEquals(CAPACITY, entry.index());
+        assertTrue(queue.readLast(entry));
+        assertEquals(CAPACITY, entry.index());
+
+        final long first = queue.reserveBatch(2);
+        publishOnes(queue, CAPACITY);
+        assertEquals(0, queue.publishBatch(first, 2), "both lapped");
+        final long next = queue.reserveBatch(2);
+        assertEquals(2, queue.publishBatch(next, 2));
+    }
+
+    @Test
     void shouldKeepLaterEntriesWhenDrainHandlerThrows()
     {
         final SlickQueue queue = SlickQueue.local(8, ELEMENT_SIZE);
