@@ -7,6 +7,7 @@ import dev.shmq.slick.SlickQueue;
 import dev.shmq.testkit.CheckedPayload;
 import dev.shmq.testkit.ChildProcess;
 import dev.shmq.testkit.NativePeer;
+import dev.shmq.testkit.PeerLines;
 import dev.shmq.testkit.ShmTestExtension;
 import dev.shmq.testkit.ShmTestNames;
 import dev.shmq.testkit.ShmqPeers;
@@ -27,8 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -44,7 +44,6 @@ class SlickInteropTest
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final int ELEMENT_SIZE = CheckedPayload.MIN_LENGTH;
     private static final String ESIZE = Integer.toString(ELEMENT_SIZE);
-    private static final Pattern FIELD = Pattern.compile("(\\w+)=(\\d+)");
 
     private static NativePeer peer;
 
@@ -52,17 +51,6 @@ class SlickInteropTest
     static void compilePeer()
     {
         peer = ShmqPeers.slick();
-    }
-
-    private static Map<String, Long> fields(final String line)
-    {
-        final Map<String, Long> fields = new HashMap<>();
-        final Matcher matcher = FIELD.matcher(line);
-        while (matcher.find())
-        {
-            fields.put(matcher.group(1), Long.parseUnsignedLong(matcher.group(2)));
-        }
-        return fields;
     }
 
     /** Publishes checked entries of n elements; n = 1 takes the fetch_add path, n > 1 the CAS path. */
@@ -116,7 +104,7 @@ class SlickInteropTest
                     CheckedPayload.fill(queue.buffer(), queue.offset(index), n * ELEMENT_SIZE, 5, sequence);
                     queue.publish(index, n);
                 }
-                final Map<String, Long> done = fields(reader.awaitLine("DONE", DEADLINE));
+                final Map<String, Long> done = PeerLines.numbers(reader.awaitLine("DONE", DEADLINE));
                 assertEquals(count, done.get("read"), reader.describe());
                 assertEquals(0, done.get("lost"));
                 assertEquals(count, done.get("p5"));
@@ -174,7 +162,7 @@ class SlickInteropTest
             final Map<Long, Long> expected = Map.of(0L, (long)count, 1L, (long)count, 2L, (long)count, 3L, (long)count);
             assertEquals(expected, javaReader.get(DEADLINE.toSeconds(), TimeUnit.SECONDS));
             assertEquals(0, javaCursor.lossCount());
-            final Map<String, Long> done = fields(cppReader.awaitLine("DONE", DEADLINE));
+            final Map<String, Long> done = PeerLines.numbers(cppReader.awaitLine("DONE", DEADLINE));
             assertEquals(4L * count, done.get("read"), cppReader.describe());
             assertEquals(0, done.get("lost"));
             for (long producer = 0; producer < 4; producer++)
@@ -228,7 +216,7 @@ class SlickInteropTest
                 {
                     assertTrue(javaClaimed.add(index), "Java claimed index " + index + " twice");
                 }
-                final Map<String, Long> done = fields(cppConsumer.awaitLine("DONE", DEADLINE));
+                final Map<String, Long> done = PeerLines.numbers(cppConsumer.awaitLine("DONE", DEADLINE));
                 assertEquals(0, cppConsumer.waitFor(DEADLINE), cppConsumer.describe());
 
                 // Every published entry (indexes 0 .. count + 1) exactly once: Java's exactly, C++'s by count and
@@ -336,7 +324,7 @@ class SlickInteropTest
 
             try (ChildProcess reader = peer.start("consume", name, ESIZE, Integer.toString(capacity), "0"))
             {
-                final Map<String, Long> done = fields(reader.awaitLine("DONE", DEADLINE));
+                final Map<String, Long> done = PeerLines.numbers(reader.awaitLine("DONE", DEADLINE));
                 assertEquals(2L * capacity, done.get("lost"), "C++ counts the same loss");
                 assertEquals(0, reader.waitFor(DEADLINE), reader.describe());
             }
@@ -369,7 +357,7 @@ class SlickInteropTest
             produce(queue, 7, 5, 3);
             try (ChildProcess reader = peer.start("consume", name, ESIZE, "1", "31"))
             {
-                final Map<String, Long> done = fields(reader.awaitLine("DONE", DEADLINE));
+                final Map<String, Long> done = PeerLines.numbers(reader.awaitLine("DONE", DEADLINE));
                 assertEquals(0, done.get("lost"), "C++ follows the Java wrap marker: " + reader.describe());
                 assertEquals(1, done.get("p7"), reader.describe());
                 assertEquals(0, reader.waitFor(DEADLINE), reader.describe());

@@ -5,6 +5,7 @@ import dev.shmq.slick.SlickQueue;
 import dev.shmq.testkit.ChildJvm;
 import dev.shmq.testkit.ChildProcess;
 import dev.shmq.testkit.NativePeer;
+import dev.shmq.testkit.PeerLines;
 import dev.shmq.testkit.ShmTestExtension;
 import dev.shmq.testkit.ShmTestNames;
 import dev.shmq.testkit.ShmqPeers;
@@ -16,14 +17,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
+
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -97,7 +98,6 @@ class SlickMixedStressTest
     private static final long MEDIUM = 64;
     private static final long FAST = 0;
     private static final Duration START = Duration.ofSeconds(60);
-    private static final Pattern FIELD = Pattern.compile("(\\w+)=(\\d+)");
     private static final Pattern RESULT = Pattern.compile("^(DONE|FAIL)");
     private static final List<String> SLOW_READERS = List.of("java-copy", "java-inplace", "cpp-inplace");
 
@@ -198,8 +198,8 @@ class SlickMixedStressTest
             {
                 final String done = producer.awaitLine(RESULT, deadline);
                 assertTrue(done.startsWith("DONE"), done + producer.describe());
-                producedElements += fields(done).get("elements");
-                lappedProducers += fields(done).get("lapped");
+                producedElements += PeerLines.numbers(done).get("elements");
+                lappedProducers += PeerLines.numbers(done).get("lapped");
                 assertEquals(0, producer.waitFor(deadline), producer.describe());
             }
             long published = 0;
@@ -258,17 +258,17 @@ class SlickMixedStressTest
                 }
                 else if (reader.equals("java-read-last"))
                 {
-                    if (0 == fields(line).get("lasts"))
+                    if (0 == PeerLines.numbers(line).get("lasts"))
                     {
                         failures.add(reader + " never got an entry from readLast: " + line);
                     }
                 }
                 else
                 {
-                    check(reader, fields(line), published, finalIndex, 1 == maxN, lappedProducers, failures);
-                    figures.append("; ").append(reader).append(" delivered=").append(fields(line).get("delivered"))
-                        .append(" lost=").append(fields(line).get("lost"))
-                        .append(" late=").append(fields(line).get("late"));
+                    check(reader, PeerLines.numbers(line), published, finalIndex, 1 == maxN, lappedProducers, failures);
+                    figures.append("; ").append(reader).append(" delivered=").append(PeerLines.numbers(line).get("delivered"))
+                        .append(" lost=").append(PeerLines.numbers(line).get("lost"))
+                        .append(" late=").append(PeerLines.numbers(line).get("late"));
                 }
             }
             assertTrue(failures.isEmpty(), String.join("\n", failures) + "\n(published=" + published +
@@ -350,14 +350,4 @@ class SlickMixedStressTest
         }
     }
 
-    private static Map<String, Long> fields(final String line)
-    {
-        final Map<String, Long> fields = new HashMap<>();
-        final Matcher matcher = FIELD.matcher(line);
-        while (matcher.find())
-        {
-            fields.put(matcher.group(1), Long.parseUnsignedLong(matcher.group(2)));
-        }
-        return fields;
-    }
 }

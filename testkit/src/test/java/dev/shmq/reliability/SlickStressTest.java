@@ -8,6 +8,7 @@ import dev.shmq.testkit.CheckedPayload;
 import dev.shmq.testkit.ChildJvm;
 import dev.shmq.testkit.ChildProcess;
 import dev.shmq.testkit.NativePeer;
+import dev.shmq.testkit.PeerLines;
 import dev.shmq.testkit.ShmTestExtension;
 import dev.shmq.testkit.ShmTestNames;
 import dev.shmq.testkit.ShmqPeers;
@@ -20,12 +21,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
+
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -49,7 +48,6 @@ class SlickStressTest
     private static final int PRODUCERS = ENTRY_ELEMENTS.length;
     private static final int STOPS = 2;
     private static final Duration START = Duration.ofSeconds(60);
-    private static final Pattern FIELD = Pattern.compile("(\\w+)=(\\d+)");
 
     private static NativePeer peer;
 
@@ -71,17 +69,6 @@ class SlickStressTest
     void shouldSoakEveryEntryToOneStealerAndToEveryBroadcastReaderAcrossEightProcesses(final ShmTestNames names)
     {
         run(names, StressFigures.soakMessages(), "slick 4P/2steal/2bcast soak");
-    }
-
-    private static Map<String, Long> fields(final String line)
-    {
-        final Map<String, Long> fields = new HashMap<>();
-        final Matcher matcher = FIELD.matcher(line);
-        while (matcher.find())
-        {
-            fields.put(matcher.group(1), Long.parseUnsignedLong(matcher.group(2)));
-        }
-        return fields;
     }
 
     private static void run(final ShmTestNames names, final long messages, final String scenario)
@@ -150,7 +137,7 @@ class SlickStressTest
             for (final ChildProcess stealer : List.of(javaStealer, cppStealer))
             {
                 final String done = stealer.awaitLine("DONE", deadline);
-                assertEquals(0, fields(done).get("lost"), "a stealer was lapped: " + done);
+                assertEquals(0, PeerLines.numbers(done).get("lost"), "a stealer was lapped: " + done);
                 stolen.addLine(done);
                 assertEquals(0, stealer.waitFor(deadline), stealer.describe());
             }
@@ -158,8 +145,8 @@ class SlickStressTest
             for (final ChildProcess watcher : List.of(javaWatcher, cppWatcher))
             {
                 final String done = watcher.awaitLine("DONE", deadline);
-                assertEquals(0, fields(done).get("lost"), "a broadcast reader was lapped: " + done);
-                assertEquals(messages / PRODUCERS * PRODUCERS, fields(done).get("read"), done);
+                assertEquals(0, PeerLines.numbers(done).get("lost"), "a broadcast reader was lapped: " + done);
+                assertEquals(messages / PRODUCERS * PRODUCERS, PeerLines.numbers(done).get("read"), done);
                 final SequenceTally seen = new SequenceTally(PRODUCERS);
                 seen.addLine(done);
                 seen.assertExactlyOnce(expected);
@@ -242,7 +229,7 @@ class SlickStressTest
             assertEquals(total, cursor.position());
             try (ChildProcess cppReader = peer.start("consume", name, ESIZE, Long.toString(readable), "0"))
             {
-                final Map<String, Long> done = fields(cppReader.awaitLine("DONE", deadline));
+                final Map<String, Long> done = PeerLines.numbers(cppReader.awaitLine("DONE", deadline));
                 assertEquals(readable, done.get("read"), cppReader.describe());
                 assertEquals(total - readable, done.get("lost"), "C++ counts exactly the same loss");
                 assertEquals(0, cppReader.waitFor(deadline), cppReader.describe());
