@@ -28,6 +28,8 @@ public final class AtomicCursor implements AutoCloseable
     {
         this.buffer = null != segment ? segment.buffer() : buffer;
         this.segment = segment;
+        // The cursor is an atomic 8-byte word at offset 0: its base must be 8-byte aligned.
+        this.buffer.verifyAlignment();
     }
 
     /**

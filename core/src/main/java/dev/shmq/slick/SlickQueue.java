@@ -111,6 +111,9 @@ public final class SlickQueue implements AutoCloseable
         final SlickConfig config)
     {
         this.unlinkOnClose = null != segment && config.resolveUnlinkOnClose(creator);
+        // Every atomic field is 8-byte aligned relative to the base, so the base must be too (a mapping is page
+        // aligned, local memory 64-byte aligned); under -Dagrona.strict.alignment.checks=true a heap buffer fails.
+        buffer.verifyAlignment();
         this.buffer = buffer;
         this.segment = segment;
         this.capacity = capacity;

@@ -87,6 +87,9 @@ public final class ZeroqQueue implements AutoCloseable
         final boolean creator,
         final ZeroqConfig config)
     {
+        // Every atomic field is 8-byte aligned relative to the base, so the base must be too (a mapping is page
+        // aligned, local memory 64-byte aligned); under -Dagrona.strict.alignment.checks=true a heap buffer fails.
+        buffer.verifyAlignment();
         this.buffer = buffer;
         this.segment = segment;
         this.capacity = capacity;
