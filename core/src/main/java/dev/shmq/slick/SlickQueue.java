@@ -14,28 +14,29 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
-import static dev.shmq.layout.SlickQueueDescriptor.ELEMENT_SIZE_OFFSET;
-import static dev.shmq.layout.SlickQueueDescriptor.HEADER_LENGTH;
-import static dev.shmq.layout.SlickQueueDescriptor.HEADER_MAGIC_OFFSET;
-import static dev.shmq.layout.SlickQueueDescriptor.INIT_STATE_INITIALISING;
-import static dev.shmq.layout.SlickQueueDescriptor.INIT_STATE_LEGACY;
-import static dev.shmq.layout.SlickQueueDescriptor.INIT_STATE_OFFSET;
-import static dev.shmq.layout.SlickQueueDescriptor.INIT_STATE_READY;
-import static dev.shmq.layout.SlickQueueDescriptor.INIT_STATE_UNINITIALISED;
-import static dev.shmq.layout.SlickQueueDescriptor.LAST_PUBLISHED_OFFSET;
-import static dev.shmq.layout.SlickQueueDescriptor.MAGIC;
-import static dev.shmq.layout.SlickQueueDescriptor.MAX_ENTRY_ELEMENTS;
-import static dev.shmq.layout.SlickQueueDescriptor.NONE;
-import static dev.shmq.layout.SlickQueueDescriptor.RESERVED_INDEX_SHIFT;
-import static dev.shmq.layout.SlickQueueDescriptor.RESERVED_OFFSET;
-import static dev.shmq.layout.SlickQueueDescriptor.RESERVED_SIZE_MASK;
-import static dev.shmq.layout.SlickQueueDescriptor.SIZE_OFFSET;
-import static dev.shmq.layout.SlickQueueDescriptor.SLOT_DATA_INDEX_OFFSET;
-import static dev.shmq.layout.SlickQueueDescriptor.SLOT_LENGTH;
-import static dev.shmq.layout.SlickQueueDescriptor.SLOT_SIZE_OFFSET;
-import static dev.shmq.layout.SlickQueueDescriptor.dataOffset;
-import static dev.shmq.layout.SlickQueueDescriptor.packReserved;
-import static dev.shmq.layout.SlickQueueDescriptor.totalLength;
+import static dev.shmq.slick.SlickQueueDescriptor.ELEMENT_SIZE_OFFSET;
+import static dev.shmq.slick.SlickQueueDescriptor.HEADER_LENGTH;
+import static dev.shmq.slick.SlickQueueDescriptor.HEADER_MAGIC_OFFSET;
+import static dev.shmq.slick.SlickQueueDescriptor.INIT_STATE_INITIALISING;
+import static dev.shmq.slick.SlickQueueDescriptor.INIT_STATE_LEGACY;
+import static dev.shmq.slick.SlickQueueDescriptor.INIT_STATE_OFFSET;
+import static dev.shmq.slick.SlickQueueDescriptor.INIT_STATE_READY;
+import static dev.shmq.slick.SlickQueueDescriptor.INIT_STATE_UNINITIALISED;
+import static dev.shmq.slick.SlickQueueDescriptor.LAST_PUBLISHED_OFFSET;
+import static dev.shmq.slick.SlickQueueDescriptor.MAGIC;
+import static dev.shmq.slick.SlickQueueDescriptor.MAX_ENTRY_ELEMENTS;
+import static dev.shmq.slick.SlickQueueDescriptor.NONE;
+import static dev.shmq.slick.SlickQueueDescriptor.RESERVED_INDEX_SHIFT;
+import static dev.shmq.slick.SlickQueueDescriptor.RESERVED_OFFSET;
+import static dev.shmq.slick.SlickQueueDescriptor.SIZE_OFFSET;
+import static dev.shmq.slick.SlickQueueDescriptor.SLOT_DATA_INDEX_OFFSET;
+import static dev.shmq.slick.SlickQueueDescriptor.SLOT_LENGTH;
+import static dev.shmq.slick.SlickQueueDescriptor.SLOT_SIZE_OFFSET;
+import static dev.shmq.slick.SlickQueueDescriptor.dataOffset;
+import static dev.shmq.slick.SlickQueueDescriptor.packReserved;
+import static dev.shmq.slick.SlickQueueDescriptor.reservedIndex;
+import static dev.shmq.slick.SlickQueueDescriptor.reservedSize;
+import static dev.shmq.slick.SlickQueueDescriptor.totalLength;
 
 /**
  * A SlickQueue v1.4.0 ring: lossy, multi-producer, read by readers that each own a {@link SlickCursor} (broadcast) or
@@ -430,7 +431,7 @@ public final class SlickQueue implements AutoCloseable
                 " for size=" + size + ", element_size=" + headerElementSize + ')');
         }
         // relaxed is enough: only the size bits are checked, and they never exceed size in a valid segment.
-        final long reservedSize = buffer.getLongVolatile(RESERVED_OFFSET) & RESERVED_SIZE_MASK;
+        final long reservedSize = reservedSize(buffer.getLongVolatile(RESERVED_OFFSET));
         if (reservedSize > size)
         {
             throw new IllegalStateException(path + " reserved size bits=" + reservedSize + " (expected at most size=" +
@@ -461,8 +462,8 @@ public final class SlickQueue implements AutoCloseable
         final AtomicBuffer buffer = this.buffer;
         // full fence (C++ release): takes the next index, racing every other producer's reserve on this word.
         final long prev = buffer.getAndAddLong(RESERVED_OFFSET, SINGLE_STEP);
-        final long index = prev >>> RESERVED_INDEX_SHIFT;
-        final long prevSize = prev & RESERVED_SIZE_MASK;
+        final long index = reservedIndex(prev);
+        final long prevSize = reservedSize(prev);
         if (1 != prevSize)
         {
             // full fence (C++ release): record "last reservation was 1"; failure means someone moved on: ignored.
@@ -497,7 +498,7 @@ public final class SlickQueue implements AutoCloseable
         boolean wrapped;
         while (true)
         {
-            index = reserved >>> RESERVED_INDEX_SHIFT;
+            index = reservedIndex(reserved);
             final long slot = index & mask;
             wrapped = slot + n > capacity;
             if (wrapped)
@@ -515,7 +516,7 @@ public final class SlickQueue implements AutoCloseable
         }
         if (wrapped)
         {
-            final int markerOffset = slotOffset(reserved >>> RESERVED_INDEX_SHIFT);
+            final int markerOffset = slotOffset(reservedIndex(reserved));
             // plain: ordered before data_index by the release below.
             buffer.putInt(markerOffset + SLOT_SIZE_OFFSET, n);
             // release: a reader that acquires the marker's index sees its size ("continue at index").
@@ -543,8 +544,8 @@ public final class SlickQueue implements AutoCloseable
         final AtomicBuffer buffer = this.buffer;
         // full fence (C++ release): takes count indexes at once, racing every other producer's reserve.
         final long prev = buffer.getAndAddLong(RESERVED_OFFSET, SINGLE_STEP * count);
-        final long index = prev >>> RESERVED_INDEX_SHIFT;
-        final long prevSize = prev & RESERVED_SIZE_MASK;
+        final long index = reservedIndex(prev);
+        final long prevSize = reservedSize(prev);
         if (1 != prevSize)
         {
             // full fence: the same fix-up the last of count reserve() calls would make; failure ignored likewise.
@@ -867,7 +868,7 @@ public final class SlickQueue implements AutoCloseable
         // producer reserves (a full fence) before it writes, so if any byte we read was already overwritten, its
         // reservation a lap ahead of the entry is visible here.
         VarHandle.acquireFence();
-        return isLapped(index, buffer.getLongVolatile(RESERVED_OFFSET) >>> RESERVED_INDEX_SHIFT);
+        return isLapped(index, reservedIndex(buffer.getLongVolatile(RESERVED_OFFSET)));
     }
 
     /**
@@ -928,7 +929,7 @@ public final class SlickQueue implements AutoCloseable
             {
                 // The entry we expect (index == position) cannot be a reset's leftover: no reload. Otherwise
                 // acquire (C++ relaxed): only reloaded when the slot is ahead of what we saw, which a reset explains.
-                final long reservedIndex = buffer.getLongVolatile(RESERVED_OFFSET) >>> RESERVED_INDEX_SHIFT;
+                final long reservedIndex = reservedIndex(buffer.getLongVolatile(RESERVED_OFFSET));
                 cursor.reservedIndexSeen = reservedIndex;
                 if (reservedIndex < index)
                 {
@@ -1027,7 +1028,7 @@ public final class SlickQueue implements AutoCloseable
                 return false;
             }
             // acquire (C++ relaxed): reset detection, as C++ on every read.
-            if ((buffer.getLongVolatile(RESERVED_OFFSET) >>> RESERVED_INDEX_SHIFT) < index)
+            if (reservedIndex(buffer.getLongVolatile(RESERVED_OFFSET)) < index)
             {
                 if (resetSeen)
                 {
@@ -1124,12 +1125,12 @@ public final class SlickQueue implements AutoCloseable
         }
         // acquire (C++ relaxed).
         final long reserved = buffer.getLongVolatile(RESERVED_OFFSET);
-        final long index = reserved >>> RESERVED_INDEX_SHIFT;
+        final long index = reservedIndex(reserved);
         if (0 == index)
         {
             return false;
         }
-        final int count = (int)(reserved & RESERVED_SIZE_MASK);
+        final int count = reservedSize(reserved);
         final long last = index - count;
         entry.set(last, offset(last), count, count * elementSize);
         return true;
@@ -1146,7 +1147,7 @@ public final class SlickQueue implements AutoCloseable
     {
         checkOpen();
         // acquire (C++ relaxed): not a hot path.
-        return buffer.getLongVolatile(RESERVED_OFFSET) >>> RESERVED_INDEX_SHIFT;
+        return reservedIndex(buffer.getLongVolatile(RESERVED_OFFSET));
     }
 
     /**
@@ -1272,7 +1273,7 @@ public final class SlickQueue implements AutoCloseable
 
     private int slotOffset(final long index)
     {
-        return HEADER_LENGTH + (int)(index & mask) * SLOT_LENGTH;
+        return SlickQueueDescriptor.slotOffset((int)(index & mask));
     }
 
     /** @return the reserved index loaded for the check. */
@@ -1286,7 +1287,7 @@ public final class SlickQueue implements AutoCloseable
         }
         // opaque: this thread's own reserve moved reserved past the entry, and reads of one location never go back
         // in time, so a reserved entry always passes. The producer's line, usually still in its cache.
-        final long reservedIndex = buffer.getLongOpaque(RESERVED_OFFSET) >>> RESERVED_INDEX_SHIFT;
+        final long reservedIndex = reservedIndex(buffer.getLongOpaque(RESERVED_OFFSET));
         if (index < 0 || index + n > reservedIndex)
         {
             throw new IllegalArgumentException("index=" + index + " n=" + n + " (expected an entry already " +

@@ -3,7 +3,7 @@ package dev.shmq.zeroq;
 import dev.shmq.core.BufferBounds;
 import dev.shmq.core.ShmName;
 import dev.shmq.core.ShmSegment;
-import dev.shmq.layout.ZeroqDescriptor;
+import dev.shmq.zeroq.ZeroqDescriptor;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -14,13 +14,13 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import static dev.shmq.layout.ZeroqDescriptor.BUFFER_MASK_OFFSET;
-import static dev.shmq.layout.ZeroqDescriptor.CELL_LENGTH;
-import static dev.shmq.layout.ZeroqDescriptor.CELL_SEQUENCE_OFFSET;
-import static dev.shmq.layout.ZeroqDescriptor.DEQUEUE_POS_OFFSET;
-import static dev.shmq.layout.ZeroqDescriptor.ELEMENT_SIZE_OFFSET;
-import static dev.shmq.layout.ZeroqDescriptor.ENQUEUE_POS_OFFSET;
-import static dev.shmq.layout.ZeroqDescriptor.HEADER_LENGTH;
+import static dev.shmq.zeroq.ZeroqDescriptor.BUFFER_MASK_OFFSET;
+import static dev.shmq.zeroq.ZeroqDescriptor.CELL_LENGTH;
+import static dev.shmq.zeroq.ZeroqDescriptor.CELL_SEQUENCE_OFFSET;
+import static dev.shmq.zeroq.ZeroqDescriptor.DEQUEUE_POS_OFFSET;
+import static dev.shmq.zeroq.ZeroqDescriptor.ELEMENT_SIZE_OFFSET;
+import static dev.shmq.zeroq.ZeroqDescriptor.ENQUEUE_POS_OFFSET;
+import static dev.shmq.zeroq.ZeroqDescriptor.HEADER_LENGTH;
 
 /**
  * A bounded, lossless MPMC FIFO speaking zeroq 0.1.0's wire protocol (Vyukov's bounded MPMC queue) over an Agrona
@@ -846,7 +846,7 @@ public final class ZeroqQueue implements AutoCloseable
         final long dequeue = buffer.getLongVolatile(DEQUEUE_POS_OFFSET);
         final long sequence = buffer.getLongAcquire(cellOffset(dequeue & mask));
         final long enqueue = buffer.getLongVolatile(ENQUEUE_POS_OFFSET);
-        return sequence == dequeue && enqueue - dequeue > 0;
+        return ZeroqDescriptor.isStalled(enqueue, dequeue, sequence);
     }
 
     /**
@@ -872,7 +872,8 @@ public final class ZeroqQueue implements AutoCloseable
         final long dequeue = buffer.getLongVolatile(DEQUEUE_POS_OFFSET);
         final int headCell = cellOffset(dequeue & mask);
         // acquire: a committed sequence here must not be mistaken for a stall.
-        if (buffer.getLongAcquire(headCell) == dequeue && buffer.getLongVolatile(ENQUEUE_POS_OFFSET) - dequeue > 0 &&
+        final long headSequence = buffer.getLongAcquire(headCell);
+        if (ZeroqDescriptor.isStalled(buffer.getLongVolatile(ENQUEUE_POS_OFFSET), dequeue, headSequence) &&
             buffer.compareAndSetLong(DEQUEUE_POS_OFFSET, dequeue, dequeue + 1))
         {
             // As a consumer would after reading: the cell is free for position dequeue + capacity.
@@ -883,8 +884,9 @@ public final class ZeroqQueue implements AutoCloseable
         final long enqueue = buffer.getLongVolatile(ENQUEUE_POS_OFFSET);
         final long heldPosition = enqueue - capacity;
         final int tailCell = cellOffset(enqueue & mask);
-        if (heldPosition >= 0 && buffer.getLongAcquire(tailCell) == heldPosition + 1 &&
-            buffer.getLongVolatile(DEQUEUE_POS_OFFSET) - heldPosition > 0)
+        final long tailSequence = buffer.getLongAcquire(tailCell);
+        if (ZeroqDescriptor.isHeldByConsumer(
+            enqueue, buffer.getLongVolatile(DEQUEUE_POS_OFFSET), capacity, tailSequence))
         {
             // CAS, not a store: if the consumer was only slow and released meanwhile, leave its release alone.
             return buffer.compareAndSetLong(tailCell, heldPosition + 1, heldPosition + mask + 1);
@@ -902,10 +904,10 @@ public final class ZeroqQueue implements AutoCloseable
     {
         checkOpen();
         final long enqueue = buffer.getLongVolatile(ENQUEUE_POS_OFFSET);
-        final long heldPosition = enqueue - capacity;
-        return heldPosition >= 0 &&
-            buffer.getLongAcquire(cellOffset(enqueue & mask)) == heldPosition + 1 &&
-            buffer.getLongVolatile(DEQUEUE_POS_OFFSET) - heldPosition > 0;
+        // acquire: as in unblock(), a released sequence must not be mistaken for a hold.
+        final long tailSequence = buffer.getLongAcquire(cellOffset(enqueue & mask));
+        return ZeroqDescriptor.isHeldByConsumer(
+            enqueue, buffer.getLongVolatile(DEQUEUE_POS_OFFSET), capacity, tailSequence);
     }
 
     /** @return the number of cells. */

@@ -2,7 +2,7 @@ package dev.shmq.slick;
 
 
 import dev.shmq.core.TempShm;
-import dev.shmq.layout.SlickQueueDescriptor;
+import dev.shmq.slick.SlickQueueDescriptor;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.NoOpIdleStrategy;
@@ -13,12 +13,12 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 
-import static dev.shmq.layout.SlickQueueDescriptor.HEADER_LENGTH;
-import static dev.shmq.layout.SlickQueueDescriptor.LAST_PUBLISHED_OFFSET;
-import static dev.shmq.layout.SlickQueueDescriptor.RESERVED_OFFSET;
-import static dev.shmq.layout.SlickQueueDescriptor.SLOT_DATA_INDEX_OFFSET;
-import static dev.shmq.layout.SlickQueueDescriptor.SLOT_LENGTH;
-import static dev.shmq.layout.SlickQueueDescriptor.SLOT_SIZE_OFFSET;
+import static dev.shmq.slick.SlickQueueDescriptor.HEADER_LENGTH;
+import static dev.shmq.slick.SlickQueueDescriptor.LAST_PUBLISHED_OFFSET;
+import static dev.shmq.slick.SlickQueueDescriptor.RESERVED_OFFSET;
+import static dev.shmq.slick.SlickQueueDescriptor.SLOT_DATA_INDEX_OFFSET;
+import static dev.shmq.slick.SlickQueueDescriptor.SLOT_LENGTH;
+import static dev.shmq.slick.SlickQueueDescriptor.SLOT_SIZE_OFFSET;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -15,12 +15,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static dev.shmq.layout.SlickQueueDescriptor.HEADER_LENGTH;
-import static dev.shmq.layout.SlickQueueDescriptor.RESERVED_OFFSET;
-import static dev.shmq.layout.SlickQueueDescriptor.SLOT_DATA_INDEX_OFFSET;
-import static dev.shmq.layout.SlickQueueDescriptor.SLOT_LENGTH;
-import static dev.shmq.layout.SlickQueueDescriptor.SLOT_SIZE_OFFSET;
-import static dev.shmq.layout.SlickQueueDescriptor.packReserved;
+import static dev.shmq.slick.SlickQueueDescriptor.HEADER_LENGTH;
+import static dev.shmq.slick.SlickQueueDescriptor.RESERVED_OFFSET;
+import static dev.shmq.slick.SlickQueueDescriptor.SLOT_DATA_INDEX_OFFSET;
+import static dev.shmq.slick.SlickQueueDescriptor.SLOT_LENGTH;
+import static dev.shmq.slick.SlickQueueDescriptor.SLOT_SIZE_OFFSET;
+import static dev.shmq.slick.SlickQueueDescriptor.packReserved;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -19,9 +19,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static dev.shmq.layout.ZeroqDescriptor.DEQUEUE_POS_OFFSET;
-import static dev.shmq.layout.ZeroqDescriptor.ENQUEUE_POS_OFFSET;
-import static dev.shmq.layout.ZeroqDescriptor.cellOffset;
+import static dev.shmq.zeroq.ZeroqDescriptor.DEQUEUE_POS_OFFSET;
+import static dev.shmq.zeroq.ZeroqDescriptor.ENQUEUE_POS_OFFSET;
+import static dev.shmq.zeroq.ZeroqDescriptor.cellOffset;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * The C++ headers shmq ships for its two protocols, written by hand from the specification the way a C++ peer
- * declares the structs, and checked against {@link SlickQueueDescriptor} and {@link ZeroqDescriptor} by the layout
+ * declares the structs, and checked against {@code dev.shmq.slick.SlickQueueDescriptor} and {@code dev.shmq.zeroq.ZeroqDescriptor} by the layout
  * tests. C++ peers (tests, tools, user programs) include them after {@link #extract(Path)}:
  *
  * <pre>{@code
@@ -31,16 +31,16 @@ public final class BundledHeaders
     /** Every bundled header, relative to the include root. */
     public static final List<String> HEADERS = List.of(SLICK_QUEUE_HEADER, ZEROQ_HEADER);
 
-    /** The C++ name of the SlickQueue header struct, matching {@link SlickQueueDescriptor#HEADER}. */
+    /** The C++ name of the SlickQueue header struct, matching {@code dev.shmq.slick.SlickQueueDescriptor.HEADER}. */
     public static final String SLICK_QUEUE_HEADER_TYPE = "shmq::SlickQueueHeader";
 
-    /** The C++ name of the SlickQueue slot struct, matching {@link SlickQueueDescriptor#SLOT}. */
+    /** The C++ name of the SlickQueue slot struct, matching {@code dev.shmq.slick.SlickQueueDescriptor.SLOT}. */
     public static final String SLICK_QUEUE_SLOT_TYPE = "shmq::SlickQueueSlot";
 
-    /** The C++ name of the zeroq header struct, matching {@link ZeroqDescriptor#HEADER}. */
+    /** The C++ name of the zeroq header struct, matching {@code dev.shmq.zeroq.ZeroqDescriptor.HEADER}. */
     public static final String ZEROQ_HEADER_TYPE = "shmq::ZeroqHeader";
 
-    /** The C++ name of the zeroq cell struct, matching {@link ZeroqDescriptor#CELL}. */
+    /** The C++ name of the zeroq cell struct, matching {@code dev.shmq.zeroq.ZeroqDescriptor.CELL}. */
     public static final String ZEROQ_CELL_TYPE = "shmq::ZeroqCell";
 
     private static final String RESOURCE_ROOT = "include/";

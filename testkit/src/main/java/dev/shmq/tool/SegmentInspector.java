@@ -1,8 +1,8 @@
 package dev.shmq.tool;
 
 import dev.shmq.core.ShmSegment;
-import dev.shmq.layout.SlickQueueDescriptor;
-import dev.shmq.layout.ZeroqDescriptor;
+import dev.shmq.slick.SlickQueueDescriptor;
+import dev.shmq.zeroq.ZeroqDescriptor;
 import org.agrona.concurrent.AtomicBuffer;
 
 import java.util.ArrayList;
@@ -12,13 +12,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import static dev.shmq.layout.SlickQueueDescriptor.ELEMENT_SIZE_OFFSET;
-import static dev.shmq.layout.SlickQueueDescriptor.HEADER_MAGIC_OFFSET;
-import static dev.shmq.layout.SlickQueueDescriptor.INIT_STATE_OFFSET;
-import static dev.shmq.layout.SlickQueueDescriptor.LAST_PUBLISHED_OFFSET;
-import static dev.shmq.layout.SlickQueueDescriptor.RESERVED_OFFSET;
-import static dev.shmq.layout.SlickQueueDescriptor.SIZE_OFFSET;
-import static dev.shmq.layout.SlickQueueDescriptor.SLOT_DATA_INDEX_OFFSET;
+import static dev.shmq.slick.SlickQueueDescriptor.ELEMENT_SIZE_OFFSET;
+import static dev.shmq.slick.SlickQueueDescriptor.HEADER_MAGIC_OFFSET;
+import static dev.shmq.slick.SlickQueueDescriptor.INIT_STATE_OFFSET;
+import static dev.shmq.slick.SlickQueueDescriptor.LAST_PUBLISHED_OFFSET;
+import static dev.shmq.slick.SlickQueueDescriptor.RESERVED_OFFSET;
+import static dev.shmq.slick.SlickQueueDescriptor.SIZE_OFFSET;
+import static dev.shmq.slick.SlickQueueDescriptor.SLOT_DATA_INDEX_OFFSET;
 
 /**
  * Reads a segment's header through a read-only view, tells which protocol it speaks, and reports its fields and
@@ -270,7 +270,7 @@ public final class SegmentInspector
         final Runnable lengthCheck)
     {
         final long dequeue = header.dequeue;
-        if (header.enqueue == dequeue || header.cellSequence(buffer, dequeue) != dequeue)
+        if (!ZeroqDescriptor.isStalled(header.enqueue, dequeue, header.cellSequence(buffer, dequeue)))
         {
             return false;
         }
@@ -278,7 +278,7 @@ public final class SegmentInspector
         LockSupport.parkNanos(STALL_SAMPLE_NANOS);
         lengthCheck.run();
         if (buffer.getLongVolatile(ZeroqDescriptor.DEQUEUE_POS_OFFSET) != dequeue ||
-            header.cellSequence(buffer, dequeue) != dequeue)
+            !ZeroqDescriptor.isStalled(header.enqueue, dequeue, header.cellSequence(buffer, dequeue)))
         {
             return false;
         }
@@ -298,8 +298,8 @@ public final class SegmentInspector
     {
         final long enqueue = header.enqueue;
         final long heldPosition = enqueue - header.capacity;
-        if (heldPosition < 0 || header.dequeue - heldPosition <= 0 ||
-            header.cellSequence(buffer, enqueue) != heldPosition + 1)
+        if (!ZeroqDescriptor.isHeldByConsumer(
+            enqueue, header.dequeue, header.capacity, header.cellSequence(buffer, enqueue)))
         {
             return false;
         }
@@ -307,8 +307,8 @@ public final class SegmentInspector
         // consumer acquired it: released later by a live consumer, or never by a dead one.
         LockSupport.parkNanos(STALL_SAMPLE_NANOS);
         lengthCheck.run();
-        if (buffer.getLongVolatile(ZeroqDescriptor.ENQUEUE_POS_OFFSET) != enqueue ||
-            header.cellSequence(buffer, enqueue) != heldPosition + 1)
+        if (buffer.getLongVolatile(ZeroqDescriptor.ENQUEUE_POS_OFFSET) != enqueue || !ZeroqDescriptor.isHeldByConsumer(
+            enqueue, header.dequeue, header.capacity, header.cellSequence(buffer, enqueue)))
         {
             return false;
         }

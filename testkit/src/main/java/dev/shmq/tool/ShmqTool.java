@@ -2,7 +2,7 @@ package dev.shmq.tool;
 
 import dev.shmq.core.ShmName;
 import dev.shmq.core.ShmSegment;
-import dev.shmq.layout.SlickQueueDescriptor;
+import dev.shmq.slick.SlickQueueDescriptor;
 import dev.shmq.slick.SlickCursor;
 import dev.shmq.slick.SlickEntry;
 import dev.shmq.slick.SlickQueue;

@@ -1,6 +1,6 @@
 package dev.shmq.reliability;
 
-import dev.shmq.layout.SlickQueueDescriptor;
+import dev.shmq.slick.SlickQueueDescriptor;
 import dev.shmq.slick.SlickQueue;
 import dev.shmq.testkit.CheckedPayload;
 import dev.shmq.testkit.ChildJvm;

@@ -1,7 +1,7 @@
 package dev.shmq.reliability;
 
-import dev.shmq.layout.SlickQueueDescriptor;
-import dev.shmq.layout.ZeroqDescriptor;
+import dev.shmq.slick.SlickQueueDescriptor;
+import dev.shmq.zeroq.ZeroqDescriptor;
 import dev.shmq.slick.AtomicCursor;
 import dev.shmq.slick.SlickCursor;
 import dev.shmq.slick.SlickEntry;

@@ -1,6 +1,6 @@
 package dev.shmq.reliability;
 
-import dev.shmq.layout.SlickQueueDescriptor;
+import dev.shmq.slick.SlickQueueDescriptor;
 import dev.shmq.slick.SlickQueue;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;

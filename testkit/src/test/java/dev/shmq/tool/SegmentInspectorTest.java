@@ -1,7 +1,7 @@
 package dev.shmq.tool;
 
-import dev.shmq.layout.SlickQueueDescriptor;
-import dev.shmq.layout.ZeroqDescriptor;
+import dev.shmq.slick.SlickQueueDescriptor;
+import dev.shmq.zeroq.ZeroqDescriptor;
 import dev.shmq.slick.SlickQueue;
 import dev.shmq.zeroq.ZeroqQueue;
 import org.agrona.concurrent.AtomicBuffer;

@@ -1,5 +1,11 @@
-package dev.shmq.layout;
+package dev.shmq.core;
 
+import dev.shmq.layout.BundledHeaders;
+import dev.shmq.layout.CStruct;
+import dev.shmq.layout.CppLayoutChecker;
+import dev.shmq.layout.LayoutMismatchException;
+import dev.shmq.slick.SlickQueueDescriptor;
+import dev.shmq.zeroq.ZeroqDescriptor;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
-package dev.shmq.layout;
+package dev.shmq.core;
 
+import dev.shmq.layout.CppLayoutChecker;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,7 @@
-package dev.shmq.layout;
+package dev.shmq.core;
 
+import dev.shmq.slick.SlickQueueDescriptor;
+import dev.shmq.zeroq.ZeroqDescriptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -1,4 +1,7 @@
-package dev.shmq.layout;
+package dev.shmq.zeroq;
+
+import dev.shmq.core.LayoutChecks;
+import dev.shmq.layout.CStruct;
 
 /**
  * Layout of a zeroq 0.1.0 segment (Vyukov's bounded MPMC queue, as the Rust core lays it out).
@@ -147,5 +150,40 @@ public final class ZeroqDescriptor
             throw new IllegalStateException("zeroq header invalid: buffer_mask=" + Long.toUnsignedString(bufferMask) +
                 ", element_size=" + Long.toUnsignedString(elementSize) + ": " + ex.getMessage(), ex);
         }
+    }
+
+    /**
+     * The read-only test for a stall, shared by the queue, {@code shmq inspect} and {@code shmq unblock}: the cell of
+     * {@code dequeue_pos} was claimed by a producer ({@code enqueue_pos} is past it) but not committed (its sequence
+     * still equals the position). Normal for the moment a producer copies; a stall that persists means the producer
+     * died between claim and commit, and every consumer sees the queue as empty there.
+     *
+     * @param enqueue      {@code enqueue_pos} as read.
+     * @param dequeue      {@code dequeue_pos} as read.
+     * @param headSequence the sequence of the cell of {@code dequeue}, as read.
+     * @return true if consumers wait on an uncommitted cell.
+     */
+    public static boolean isStalled(final long enqueue, final long dequeue, final long headSequence)
+    {
+        return enqueue - dequeue > 0 && headSequence == dequeue;
+    }
+
+    /**
+     * The read-only test for a cell held by a consumer, shared as {@link #isStalled} is: the cell producers need
+     * next (of {@code enqueue_pos}) still holds the element of the previous lap (sequence {@code held + 1}, where
+     * {@code held = enqueue_pos - capacity}) although {@code dequeue_pos} has passed it, so it was acquired and not
+     * released. A hold that persists means the consumer died, and every producer sees the queue as full.
+     *
+     * @param enqueue      {@code enqueue_pos} as read.
+     * @param dequeue      {@code dequeue_pos} as read.
+     * @param capacity     the number of cells.
+     * @param tailSequence the sequence of the cell of {@code enqueue}, as read.
+     * @return true if producers wait on a cell acquired but not released.
+     */
+    public static boolean isHeldByConsumer(
+        final long enqueue, final long dequeue, final int capacity, final long tailSequence)
+    {
+        final long held = enqueue - capacity;
+        return held >= 0 && dequeue - held > 0 && tailSequence == held + 1;
     }
 }

@@ -1,4 +1,7 @@
-package dev.shmq.layout;
+package dev.shmq.slick;
+
+import dev.shmq.core.LayoutChecks;
+import dev.shmq.layout.CStruct;
 
 /**
  * Layout of a SlickQueue v1.4.0 segment, as C++ {@code slick::SlickQueue<T>} lays it out in shared memory.
