@@ -76,7 +76,7 @@ public final class AtomicCursor implements AutoCloseable
     public long load()
     {
         checkOpen();
-        return buffer.getLongVolatile(VALUE_OFFSET);
+        return buffer.getLongAcquire(VALUE_OFFSET);
     }
 
     /**

@@ -191,7 +191,7 @@ public final class SlickQueue implements AutoCloseable
         {
             final AtomicBuffer buffer = segment.buffer();
             // acquire: pairs with the release of init_state by whoever initialises or initialised the segment.
-            final int state = buffer.getIntVolatile(INIT_STATE_OFFSET);
+            final int state = buffer.getIntAcquire(INIT_STATE_OFFSET);
             if (INIT_STATE_UNINITIALISED == state && !isV12Header(buffer))
             {
                 // A populated slick_queue_py (v1.2) header also has init_state 0: attach to it below instead of
@@ -355,7 +355,7 @@ public final class SlickQueue implements AutoCloseable
         while (true)
         {
             // acquire: pairs with the initialiser's release of init_state, so the header fields below are complete.
-            final int state = buffer.getIntVolatile(INIT_STATE_OFFSET);
+            final int state = buffer.getIntAcquire(INIT_STATE_OFFSET);
             final long waited = System.nanoTime() - start;
             if (INIT_STATE_READY == state)
             {
@@ -431,7 +431,7 @@ public final class SlickQueue implements AutoCloseable
                 " for size=" + size + ", element_size=" + headerElementSize + ')');
         }
         // relaxed is enough: only the size bits are checked, and they never exceed size in a valid segment.
-        final long reservedSize = reservedSize(buffer.getLongVolatile(RESERVED_OFFSET));
+        final long reservedSize = reservedSize(buffer.getLongOpaque(RESERVED_OFFSET));
         if (reservedSize > size)
         {
             throw new IllegalStateException(path + " reserved size bits=" + reservedSize + " (expected at most size=" +
@@ -676,8 +676,8 @@ public final class SlickQueue implements AutoCloseable
 
     private static void raiseLastPublished(final AtomicBuffer buffer, final long index)
     {
-        // acquire: a fresh value to start the CAS loop from.
-        long current = buffer.getLongVolatile(LAST_PUBLISHED_OFFSET);
+        // relaxed: only the starting guess of the CAS loop, which validates it.
+        long current = buffer.getLongOpaque(LAST_PUBLISHED_OFFSET);
         while (NONE == current || current < index)
         {
             // full fence (C++ release): read_last acquires it and sees the entry's slot and bytes.
@@ -868,7 +868,8 @@ public final class SlickQueue implements AutoCloseable
         // producer reserves (a full fence) before it writes, so if any byte we read was already overwritten, its
         // reservation a lap ahead of the entry is visible here.
         VarHandle.acquireFence();
-        return isLapped(index, reservedIndex(buffer.getLongVolatile(RESERVED_OFFSET)));
+        // relaxed: the fence above orders it after the reads it validates, as in a seqlock's second version read.
+        return isLapped(index, reservedIndex(buffer.getLongOpaque(RESERVED_OFFSET)));
     }
 
     /**
@@ -920,7 +921,7 @@ public final class SlickQueue implements AutoCloseable
         {
             final int slotOffset = slotOffset(position);
             // acquire: pairs with the producer's release of data_index, so the size and element bytes are complete.
-            final long index = buffer.getLongVolatile(slotOffset + SLOT_DATA_INDEX_OFFSET);
+            final long index = buffer.getLongAcquire(slotOffset + SLOT_DATA_INDEX_OFFSET);
             if (NONE == index)
             {
                 return NONE;
@@ -928,8 +929,9 @@ public final class SlickQueue implements AutoCloseable
             if (index != position && index > cursor.reservedIndexSeen)
             {
                 // The entry we expect (index == position) cannot be a reset's leftover: no reload. Otherwise
-                // acquire (C++ relaxed): only reloaded when the slot is ahead of what we saw, which a reset explains.
-                final long reservedIndex = reservedIndex(buffer.getLongVolatile(RESERVED_OFFSET));
+                // relaxed, as C++: only compared with the index just acquired; reloaded only when the slot is ahead
+                // of what we saw, which a reset explains.
+                final long reservedIndex = reservedIndex(buffer.getLongOpaque(RESERVED_OFFSET));
                 cursor.reservedIndexSeen = reservedIndex;
                 if (reservedIndex < index)
                 {
@@ -1018,17 +1020,18 @@ public final class SlickQueue implements AutoCloseable
         boolean resetSeen = false;
         while (true)
         {
-            // acquire: pairs with the release of the reader that moved it last.
+            // acquire (AtomicCursor.load()), stronger than the relaxed load C++ makes: the value is only the
+            // expected value of the CAS below, which validates it.
             final long current = cursor.load();
             final int slotOffset = slotOffset(current);
             // acquire: pairs with the producer's release of data_index.
-            final long index = buffer.getLongVolatile(slotOffset + SLOT_DATA_INDEX_OFFSET);
+            final long index = buffer.getLongAcquire(slotOffset + SLOT_DATA_INDEX_OFFSET);
             if (NONE == index)
             {
                 return false;
             }
-            // acquire (C++ relaxed): reset detection, as C++ on every read.
-            if (reservedIndex(buffer.getLongVolatile(RESERVED_OFFSET)) < index)
+            // relaxed, as C++: reset detection on every read, only compared with the index just acquired.
+            if (reservedIndex(buffer.getLongOpaque(RESERVED_OFFSET)) < index)
             {
                 if (resetSeen)
                 {
@@ -1098,7 +1101,7 @@ public final class SlickQueue implements AutoCloseable
         if (hasLastPublished)
         {
             // acquire: pairs with the publishing CAS, so the slot and the bytes of that entry are complete.
-            long last = buffer.getLongVolatile(LAST_PUBLISHED_OFFSET);
+            long last = buffer.getLongAcquire(LAST_PUBLISHED_OFFSET);
             while (NONE != last)
             {
                 final int slotOffset = slotOffset(last);
@@ -1106,15 +1109,16 @@ public final class SlickQueue implements AutoCloseable
                 final int count = buffer.getInt(slotOffset + SLOT_SIZE_OFFSET);
                 // acquire fence: the size is read before the check below that the slot still holds this entry.
                 VarHandle.acquireFence();
+                // relaxed: ordered after the size by the fence.
                 if (count >= 1 && (last & mask) + count <= capacity &&
-                    last == buffer.getLongVolatile(slotOffset + SLOT_DATA_INDEX_OFFSET))
+                    last == buffer.getLongOpaque(slotOffset + SLOT_DATA_INDEX_OFFSET))
                 {
                     entry.set(last, offset(last), count, count * elementSize);
                     return true;
                 }
                 // acquire: the slot was taken by a later reservation (a wrap marker, or a newer lap) since last was
                 // published. If last has not moved on, its entry is gone and nothing newer is readable yet.
-                final long again = buffer.getLongVolatile(LAST_PUBLISHED_OFFSET);
+                final long again = buffer.getLongAcquire(LAST_PUBLISHED_OFFSET);
                 if (again == last)
                 {
                     return false;
@@ -1123,8 +1127,8 @@ public final class SlickQueue implements AutoCloseable
             }
             return false;
         }
-        // acquire (C++ relaxed).
-        final long reserved = buffer.getLongVolatile(RESERVED_OFFSET);
+        // relaxed, as pre-1.4 C++: the last reserved entry is handed out whether it is published or not.
+        final long reserved = buffer.getLongOpaque(RESERVED_OFFSET);
         final long index = reservedIndex(reserved);
         if (0 == index)
         {
@@ -1146,8 +1150,8 @@ public final class SlickQueue implements AutoCloseable
     public long initialReadingIndex()
     {
         checkOpen();
-        // acquire (C++ relaxed): not a hot path.
-        return reservedIndex(buffer.getLongVolatile(RESERVED_OFFSET));
+        // relaxed, as C++: a starting point for a cursor, not a promise about any slot.
+        return reservedIndex(buffer.getLongOpaque(RESERVED_OFFSET));
     }
 
     /**
@@ -1264,8 +1268,10 @@ public final class SlickQueue implements AutoCloseable
         final int count = buffer.getInt(slotOffset + SLOT_SIZE_OFFSET);
         if (count < 1 || (index & mask) + count > capacity)
         {
-            // acquire: was the slot overwritten while we read it? Then look again.
-            return index != buffer.getLongVolatile(slotOffset + SLOT_DATA_INDEX_OFFSET) ?
+            // acquire fence: the size is read before the check below (an acquire load would not stop the size load
+            // from moving after it). relaxed: was the slot overwritten while we read it? Then look again.
+            VarHandle.acquireFence();
+            return index != buffer.getLongOpaque(slotOffset + SLOT_DATA_INDEX_OFFSET) ?
                 SLOT_OVERWRITTEN : SLOT_UNSETTLED;
         }
         return count;

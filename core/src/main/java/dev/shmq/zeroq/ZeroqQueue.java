@@ -241,9 +241,10 @@ public final class ZeroqQueue implements AutoCloseable
         // Only a stable snapshot proves anything: re-read enqueue_pos until it did not move around dequeue_pos.
         for (int i = 0; i < CONSISTENT_READ_ATTEMPTS; i++)
         {
-            final long enqueue = buffer.getLongVolatile(ENQUEUE_POS_OFFSET);
-            final long dequeue = buffer.getLongVolatile(DEQUEUE_POS_OFFSET);
-            if (enqueue == buffer.getLongVolatile(ENQUEUE_POS_OFFSET))
+            // acquire, each: the three loads stay in program order, so an unchanged enqueue_pos brackets dequeue_pos.
+            final long enqueue = buffer.getLongAcquire(ENQUEUE_POS_OFFSET);
+            final long dequeue = buffer.getLongAcquire(DEQUEUE_POS_OFFSET);
+            if (enqueue == buffer.getLongAcquire(ENQUEUE_POS_OFFSET))
             {
                 final long used = enqueue - dequeue;
                 if (used < 0 || used > capacity)
@@ -816,8 +817,10 @@ public final class ZeroqQueue implements AutoCloseable
     public int size()
     {
         checkOpen();
-        final long dequeue = buffer.getLongVolatile(DEQUEUE_POS_OFFSET);
-        final long enqueue = buffer.getLongVolatile(ENQUEUE_POS_OFFSET);
+        // acquire: dequeue_pos first, so the enqueue_pos read after it is at least as new and the difference is
+        // rarely negative (clamped anyway). relaxed for enqueue_pos: a snapshot, as zeroq's len().
+        final long dequeue = buffer.getLongAcquire(DEQUEUE_POS_OFFSET);
+        final long enqueue = buffer.getLongOpaque(ENQUEUE_POS_OFFSET);
         return (int)Math.max(0, Math.min(capacity, enqueue - dequeue));
     }
 
@@ -843,9 +846,11 @@ public final class ZeroqQueue implements AutoCloseable
     public boolean isStalled()
     {
         checkOpen();
-        final long dequeue = buffer.getLongVolatile(DEQUEUE_POS_OFFSET);
+        // acquire, each: the cell is read after the dequeue_pos that names it, and a committed sequence is not
+        // mistaken for a stall; enqueue_pos is read last, at least as new as the claim the cell shows.
+        final long dequeue = buffer.getLongAcquire(DEQUEUE_POS_OFFSET);
         final long sequence = buffer.getLongAcquire(cellOffset(dequeue & mask));
-        final long enqueue = buffer.getLongVolatile(ENQUEUE_POS_OFFSET);
+        final long enqueue = buffer.getLongAcquire(ENQUEUE_POS_OFFSET);
         return ZeroqDescriptor.isStalled(enqueue, dequeue, sequence);
     }
 
@@ -869,11 +874,11 @@ public final class ZeroqQueue implements AutoCloseable
     public boolean unblock()
     {
         checkOpen();
-        final long dequeue = buffer.getLongVolatile(DEQUEUE_POS_OFFSET);
+        // acquire, each, in this order: as in isStalled(); the CAS below decides.
+        final long dequeue = buffer.getLongAcquire(DEQUEUE_POS_OFFSET);
         final int headCell = cellOffset(dequeue & mask);
-        // acquire: a committed sequence here must not be mistaken for a stall.
         final long headSequence = buffer.getLongAcquire(headCell);
-        if (ZeroqDescriptor.isStalled(buffer.getLongVolatile(ENQUEUE_POS_OFFSET), dequeue, headSequence) &&
+        if (ZeroqDescriptor.isStalled(buffer.getLongAcquire(ENQUEUE_POS_OFFSET), dequeue, headSequence) &&
             buffer.compareAndSetLong(DEQUEUE_POS_OFFSET, dequeue, dequeue + 1))
         {
             // As a consumer would after reading: the cell is free for position dequeue + capacity.
@@ -881,12 +886,13 @@ public final class ZeroqQueue implements AutoCloseable
             return true;
         }
 
-        final long enqueue = buffer.getLongVolatile(ENQUEUE_POS_OFFSET);
+        // acquire, each, in this order: as in isHeldByConsumer(); the CAS below decides.
+        final long enqueue = buffer.getLongAcquire(ENQUEUE_POS_OFFSET);
         final long heldPosition = enqueue - capacity;
         final int tailCell = cellOffset(enqueue & mask);
         final long tailSequence = buffer.getLongAcquire(tailCell);
         if (ZeroqDescriptor.isHeldByConsumer(
-            enqueue, buffer.getLongVolatile(DEQUEUE_POS_OFFSET), capacity, tailSequence))
+            enqueue, buffer.getLongAcquire(DEQUEUE_POS_OFFSET), capacity, tailSequence))
         {
             // CAS, not a store: if the consumer was only slow and released meanwhile, leave its release alone.
             return buffer.compareAndSetLong(tailCell, heldPosition + 1, heldPosition + mask + 1);
@@ -903,11 +909,12 @@ public final class ZeroqQueue implements AutoCloseable
     public boolean isHeldByConsumer()
     {
         checkOpen();
-        final long enqueue = buffer.getLongVolatile(ENQUEUE_POS_OFFSET);
-        // acquire: as in unblock(), a released sequence must not be mistaken for a hold.
+        // acquire, each: the cell is read after the enqueue_pos that names it, and a released sequence is not
+        // mistaken for a hold; dequeue_pos is read last.
+        final long enqueue = buffer.getLongAcquire(ENQUEUE_POS_OFFSET);
         final long tailSequence = buffer.getLongAcquire(cellOffset(enqueue & mask));
         return ZeroqDescriptor.isHeldByConsumer(
-            enqueue, buffer.getLongVolatile(DEQUEUE_POS_OFFSET), capacity, tailSequence);
+            enqueue, buffer.getLongAcquire(DEQUEUE_POS_OFFSET), capacity, tailSequence);
     }
 
     /** @return the number of cells. */
