@@ -1,5 +1,9 @@
 package dev.shmq.slick;
 
+import dev.shmq.core.ShmSegment;
+
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,6 +21,7 @@ public final class SlickConfig
 
     private Boolean unlinkOnClose;
     private long initTimeoutNanos = DEFAULT_INIT_TIMEOUT_NANOS;
+    private Set<PosixFilePermission> permissions = ShmSegment.DEFAULT_PERMISSIONS;
 
     /** Options with C++'s defaults. */
     public SlickConfig()
@@ -47,6 +52,25 @@ public final class SlickConfig
         }
         this.initTimeoutNanos = unit.toNanos(timeout);
         return this;
+    }
+
+    /**
+     * Permissions of an object this process creates; default {@link ShmSegment#DEFAULT_PERMISSIONS} (0600). C++
+     * creates 0666 &amp; ~umask: a C++ peer running as another user joins only if these let it (e.g.
+     * {@code rw-rw----} for a shared group, with a umask that keeps group write); whoever may write may also truncate the object (see the README).
+     *
+     * @param permissions the file permissions (the process umask still applies).
+     * @return this.
+     */
+    public SlickConfig permissions(final Set<PosixFilePermission> permissions)
+    {
+        this.permissions = Set.copyOf(permissions);
+        return this;
+    }
+
+    Set<PosixFilePermission> permissions()
+    {
+        return permissions;
     }
 
     boolean resolveUnlinkOnClose(final boolean creator)

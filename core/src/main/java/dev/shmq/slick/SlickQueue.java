@@ -186,7 +186,7 @@ public final class SlickQueue implements AutoCloseable
         final ShmName shmName = ShmName.of(name);
         final long initTimeoutNanos = config.initTimeoutNanos();
         final ShmSegment segment = ShmSegment.createOrOpen(
-            shmName, length, ShmSegment.DEFAULT_PERMISSIONS, HEADER_LENGTH, initTimeoutNanos);
+            shmName, length, config.permissions(), HEADER_LENGTH, initTimeoutNanos);
         try
         {
             final AtomicBuffer buffer = segment.buffer();
@@ -493,7 +493,7 @@ public final class SlickQueue implements AutoCloseable
         final long mask = this.mask;
         final int capacity = this.capacity;
         // relaxed: only a guess for the CAS, which validates it.
-        long reserved = buffer.getLong(RESERVED_OFFSET);
+        long reserved = buffer.getLongOpaque(RESERVED_OFFSET);
         long index;
         boolean wrapped;
         while (true)

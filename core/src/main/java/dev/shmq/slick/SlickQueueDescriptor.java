@@ -81,7 +81,7 @@ public final class SlickQueueDescriptor
     /** Length of one slot. */
     public static final int SLOT_LENGTH = SLOT.size();
 
-    /** {@code "SLQ1"} read as a little-endian u32. */
+    /** {@code 0x534C5131}: the hex digits spell "SLQ1" (stored little-endian, the bytes are "1QLS"). */
     public static final int MAGIC = 0x534C5131;
 
     /** The "no index" value of {@code data_index} and {@code last_published}: all 64 bits set. */

@@ -2,6 +2,7 @@ package dev.shmq.reliability;
 
 import dev.shmq.core.ShmName;
 import dev.shmq.core.ShmSegment;
+import dev.shmq.slick.SlickConfig;
 import dev.shmq.slick.SlickQueue;
 import dev.shmq.testkit.ChildJvm;
 import dev.shmq.testkit.ChildProcess;
@@ -160,15 +161,19 @@ class ShmEnvironmentTest
         final String zeroqName = names.next("mode-default");
         final String configuredName = names.next("mode-0640");
         final String slickName = names.next("mode-slick");
+        final String slickGroupName = names.next("mode-slick-0640");
         try (ZeroqQueue byDefault = ZeroqQueue.create(zeroqName, 2, 8);
             ZeroqQueue configured = ZeroqQueue.create(configuredName, 2, 8,
                 new ZeroqConfig().permissions(PosixFilePermissions.fromString("rw-r-----")));
-            SlickQueue slick = SlickQueue.create(slickName, 2, 8))
+            SlickQueue slick = SlickQueue.create(slickName, 2, 8);
+            SlickQueue slickGroup = SlickQueue.create(slickGroupName, 2, 8,
+                new SlickConfig().permissions(PosixFilePermissions.fromString("rw-r-----"))))
         {
             assertEquals("rw-------", mode(names, byDefault.name()));
             assertEquals("rw-r-----", mode(names, configured.name()));
+            assertTrue(slick.isCreator() && slickGroup.isCreator(), "both SlickQueues created their objects");
             assertEquals("rw-------", mode(names, slickName));
-            slick.unlink();
+            assertEquals("rw-r-----", mode(names, slickGroupName));
         }
     }
 

@@ -1,4 +1,4 @@
-// SlickQueue v1.4.0 shared-memory layout (C++ slick::SlickQueue<T>), written by hand from shmq's PROTOCOLS.md
+// SlickQueue v1.4.0 shared-memory layout (C++ slick::SlickQueue<T>), written by hand from shmq's docs/PROTOCOLS.md
 // the way a C++ peer declares it. shmq's layout tests check the Java declarations (SlickQueueDescriptor) against
 // these structs with g++, member by member: keep the member names equal to the Java ones.
 //
@@ -34,7 +34,7 @@ struct SlickQueueSlot
 namespace slick_queue
 {
 
-constexpr uint32_t MAGIC = 0x534C5131u;   // "SLQ1" read as a little-endian u32
+constexpr uint32_t MAGIC = 0x534C5131u;   // hex digits spell "SLQ1"; stored little-endian the bytes are "1QLS"
 constexpr uint64_t NONE = ~0ull;          // no index: empty data_index, nothing in last_published
 
 constexpr uint32_t INIT_STATE_UNINITIALISED = 0;

@@ -1,5 +1,5 @@
 // zeroq 0.1.0 shared-memory layout (Vyukov's bounded MPMC queue, as the Rust core lays it out), written by hand
-// from shmq's PROTOCOLS.md the way a C++ peer declares it. shmq's layout tests check the Java declarations
+// from shmq's docs/PROTOCOLS.md the way a C++ peer declares it. shmq's layout tests check the Java declarations
 // (ZeroqDescriptor) against these structs with g++, member by member: keep the member names equal to the Java ones.
 //
 // Segment: [ZeroqHeader: 32][ZeroqCell x capacity: 8 each][element x capacity: element_size each]
