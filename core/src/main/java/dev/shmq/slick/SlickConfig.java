@@ -57,7 +57,8 @@ public final class SlickConfig
     /**
      * Permissions of an object this process creates; default {@link ShmSegment#DEFAULT_PERMISSIONS} (0600). C++
      * creates 0666 &amp; ~umask: a C++ peer running as another user joins only if these let it (e.g.
-     * {@code rw-rw----} for a shared group, with a umask that keeps group write); whoever may write may also truncate the object (see the README).
+     * {@code rw-rw----} for a shared group, with a umask that keeps group write); whoever may write may also
+     * truncate the object (see the README).
      *
      * @param permissions the file permissions (the process umask still applies).
      * @return this.
