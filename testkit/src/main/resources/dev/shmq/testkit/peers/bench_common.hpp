@@ -1,5 +1,5 @@
 // What shmq's benchmark peers (zeroq_bench.cpp, slick_bench.cpp) share: key=value arguments, the READY/GO handshake,
-// shared-memory mapping, and the bench control object of dev.shmq.perf.BenchControl:
+// objects under shmdir=, and the bench control object of dev.shmq.perf.BenchControl:
 //   0 + 64p: u64 sent by producer p, 8 + 64p: u64 done flag (release); 512 + 64c: u64 received by consumer c.
 #pragma once
 
@@ -7,18 +7,14 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
 #include <ctime>
-#include <fcntl.h>
 #include <iostream>
 #include <map>
 #include <string>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <vector>
 
 namespace shmq_peer
@@ -69,32 +65,18 @@ inline std::string path_of(const std::string& name)
     return arg("shmdir", "/dev/shm") + "/" + name;
 }
 
-inline void* map_path(const std::string& name, const size_t create_length, size_t& length)
+// The object `name` under shmdir=: a new one of `length` bytes (O_EXCL, 0600), or an existing one of at least
+// `length` bytes, not waited for (the harness creates it before it starts the peers that open it).
+inline Mapping map_path(const std::string& name, const Open how, const size_t length)
 {
-    const std::string path = path_of(name);
-    const int fd = create_length > 0 ? open(path.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600) : open(path.c_str(), O_RDWR);
-    if (fd < 0)
-    {
-        die("open " + path + ": " + std::strerror(errno));
-    }
-    if (create_length > 0 && ftruncate(fd, static_cast<off_t>(create_length)) != 0)
-    {
-        die("ftruncate " + path + ": " + std::strerror(errno));
-    }
-    struct stat st {};
-    fstat(fd, &st);
-    length = static_cast<size_t>(st.st_size);
-    void* base = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    close(fd);
-    if (base == MAP_FAILED)
-    {
-        die(std::string("mmap: ") + std::strerror(errno));
-    }
-    return base;
+    return map_object(path_of(name), how, length, std::chrono::milliseconds(0), Namespace::PATH);
 }
+
+inline constexpr size_t CONTROL_LENGTH = 4096;
 
 struct Control
 {
+    Mapping mapping;
     uint8_t* base = nullptr;
 
     std::atomic_ref<uint64_t> word(const size_t offset) const
@@ -140,13 +122,9 @@ struct Control
 
 inline Control control_of(const std::string& name)
 {
-    size_t length = 0;
     Control control;
-    control.base = static_cast<uint8_t*>(map_path(name, 0, length));
-    if (length < 4096)
-    {
-        die("control object too short: " + std::to_string(length));
-    }
+    control.mapping = map_path(name, Open::EXISTING, CONTROL_LENGTH);
+    control.base = control.mapping.as<uint8_t>();
     return control;
 }
 

@@ -10,21 +10,12 @@
 #include "bench_common.hpp"
 #include "slick_queue.hpp"
 
-#include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <ctime>
-#include <fcntl.h>
-#include <iostream>
-#include <map>
 #include <string>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <utility>
 #include <vector>
 
 namespace
@@ -33,46 +24,43 @@ using namespace shmq_peer;
 
 struct Queue
 {
-    shmq_peer::SlickQueue* queue = nullptr;
+    explicit Queue(shmq_peer::SlickQueue slick) : queue(std::move(slick))
+    {
+    }
+
+    shmq_peer::SlickQueue queue;
+    shmq_peer::Mapping shared_cursor_mapping;  // NAME-cur, when consumers share a cursor
     std::atomic<uint64_t>* shared_cursor = nullptr;
     uint64_t cursor = 0;
     shmq_peer::Entry entry;
 };
 
-Queue queue_of(const std::string& name, const bool creator, const bool shared)
+shmq_peer::SlickQueue slick_queue_of(const std::string& name, const bool creator, const uint32_t element_size)
 {
-    const uint32_t element_size = static_cast<uint32_t>(arg_long("payload", 8));
-    Queue q;
     if (creator)
     {
         const uint32_t size = static_cast<uint32_t>(arg_long("slots", 1024));
-        const shmq_peer::Mapping mapping = shmq_peer::create_or_open(name, shmq::slick_queue::total_length(size, element_size));
-        auto* header = static_cast<shmq::SlickQueueHeader*>(mapping.base);
-        uint32_t expected = shmq::slick_queue::INIT_STATE_UNINITIALISED;
-        if (!header->init_state.compare_exchange_strong(expected, shmq::slick_queue::INIT_STATE_INITIALISING,
-            std::memory_order_acq_rel))
-        {
-            die("init_state=" + std::to_string(expected) + " of " + name + " (expected 0 for a new queue)");
-        }
-        shmq_peer::initialise(header, size, element_size);
-        q.queue = new shmq_peer::SlickQueue(mapping, true);
+        return shmq_peer::create(name, size, element_size, shmq_peer::Initialiser::THIS_PROCESS).queue;
     }
-    else
-    {
-        const shmq_peer::Attached attached = shmq_peer::attach(name, element_size);
-        q.queue = new shmq_peer::SlickQueue(attached.mapping, attached.has_last_published);
-    }
+    return shmq_peer::attach(name, element_size);
+}
+
+Queue queue_of(const std::string& name, const bool creator, const bool shared)
+{
+    const uint32_t element_size = static_cast<uint32_t>(arg_long("payload", 8));
+    Queue q{slick_queue_of(name, creator, element_size)};
     if (shared)
     {
-        const shmq_peer::Mapping cursor = shmq_peer::create_or_open(name + "-cur", sizeof(uint64_t));
-        q.shared_cursor = static_cast<std::atomic<uint64_t>*>(cursor.base);
+        q.shared_cursor_mapping = shmq_peer::map_object(name + "-cur", shmq_peer::Open::CREATE_OR_OPEN,
+            sizeof(uint64_t), shmq_peer::INIT_TIMEOUT);
+        q.shared_cursor = q.shared_cursor_mapping.as<std::atomic<uint64_t>>();
     }
     return q;
 }
 
 inline bool read(Queue& q)
 {
-    return q.shared_cursor != nullptr ? q.queue->read(*q.shared_cursor, q.entry) : q.queue->read(q.cursor, q.entry);
+    return q.shared_cursor != nullptr ? q.queue.read(*q.shared_cursor, q.entry) : q.queue.read(q.cursor, q.entry);
 }
 
 
@@ -81,7 +69,7 @@ void send()
     ready_and_await_go();
     const Control control = control_of(arg("ctl"));
     Queue q = queue_of(arg("name"), false, false);
-    shmq_peer::SlickQueue& queue = *q.queue;
+    shmq_peer::SlickQueue& queue = q.queue;
     const std::vector<uint8_t> message = message_of(queue.element_size());
     const size_t payload = message.size();
     const int consumers = static_cast<int>(arg_long("consumers", 1));
@@ -135,7 +123,7 @@ void receive()
     const Control control = control_of(arg("ctl"));
     Queue q = queue_of(arg("name"), arg("creator", "false") == "true", arg_long("consumers", 1) > 1);
     uint64_t stamp = 0;
-    const ReceiveResult result = receive_loop(control, q.queue->size(), [&]
+    const ReceiveResult result = receive_loop(control, q.queue.size(), [&]
     {
         int taken = 0;
         while (taken < POLL_LIMIT && read(q))
@@ -166,7 +154,7 @@ void ping()
     Queue in = queue_of(name + "-b", true, false);
     ready_and_await_go();
     Queue out = queue_of(name + "-a", false, false);
-    const std::vector<uint8_t> message = message_of(out.queue->element_size());
+    const std::vector<uint8_t> message = message_of(out.queue.element_size());
     const int64_t count = arg_long("count", 100'000);
     const int64_t warmup = count / 5;
     std::vector<int64_t> samples;
@@ -174,7 +162,7 @@ void ping()
     for (int64_t i = 0; i < warmup + count; i++)
     {
         const int64_t start = now_nanos();
-        write_one(*out.queue, message, start);
+        write_one(out.queue, message, start);
         while (!read(in))
         {
         }
@@ -193,7 +181,7 @@ void pong()
     Queue in = queue_of(name + "-a", true, false);
     ready_and_await_go();
     Queue out = queue_of(name + "-b", false, false);
-    const std::vector<uint8_t> message = message_of(out.queue->element_size());
+    const std::vector<uint8_t> message = message_of(out.queue.element_size());
     const int64_t count = arg_long("count", 100'000);
     const int64_t total = count + count / 5;
     for (int64_t i = 0; i < total; i++)
@@ -203,7 +191,7 @@ void pong()
         }
         int64_t stamp = 0;
         std::memcpy(&stamp, in.entry.data, sizeof(stamp));
-        write_one(*out.queue, message, stamp);
+        write_one(out.queue, message, stamp);
     }
     std::printf("RESULT echoed=%lld\n", static_cast<long long>(total));
 }

@@ -1,4 +1,4 @@
-// SlickQueue v1.4.0 peer written from PROTOCOLS.md section 1 (C++ slick::SlickQueue<T> over shared memory).
+// SlickQueue v1.4.0 peer written from docs/PROTOCOLS.md section 1 (C++ slick::SlickQueue<T> over shared memory).
 // A real native process for shmq's interop tests: it shares no code with the Java side, only the struct
 // definitions in shmq/slick_queue_layout.h, which the layout tests check against the Java declarations.
 // It behaves as C++ SlickQueue v1.4.0 does on the wire (same atomic operations, same memory orders), except that
@@ -77,22 +77,18 @@
 // (2 for bad usage).
 #include "slick_queue.hpp"
 
+#include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fcntl.h>
-#include <iostream>
 #include <map>
 #include <string>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
-#include <algorithm>
 #include <vector>
 namespace
 {
@@ -174,29 +170,8 @@ void check_payload_fits(const uint32_t element_size, const uint32_t n)
 
 int run_create(const std::string& name, const uint32_t size, const uint32_t element_size)
 {
-    if (!is_power_of_two(size))
-    {
-        die("size=" + std::to_string(size) + " (expected a power of two)");
-    }
-    const Mapping mapping = create_or_open(name, sq::total_length(size, element_size));
-    auto* header = static_cast<shmq::SlickQueueHeader*>(mapping.base);
-    uint32_t expected = sq::INIT_STATE_UNINITIALISED;
-    const bool initialiser = header->init_state.compare_exchange_strong(expected, sq::INIT_STATE_INITIALISING,
-        std::memory_order_acq_rel);
-    if (initialiser)
-    {
-        initialise(header, size, element_size);
-    }
-    else
-    {
-        await_ready(header, name);
-        if (header->size != size || header->element_size != element_size)
-        {
-            die("size=" + std::to_string(header->size) + " element_size=" + std::to_string(header->element_size) +
-                " of " + name + " (expected size=" + std::to_string(size) + " element_size=" +
-                std::to_string(element_size) + ")");
-        }
-    }
+    const Created created = create(name, size, element_size);
+    const bool initialiser = created.initialiser;
     std::printf("READY %d initialiser=%d\n", static_cast<int>(getpid()), initialiser ? 1 : 0);
     std::fflush(stdout);
     await_line();
@@ -210,21 +185,13 @@ int run_create(const std::string& name, const uint32_t size, const uint32_t elem
 
 int run_hold_init(const std::string& name, const uint32_t size, const uint32_t element_size)
 {
-    if (!is_power_of_two(size))
+    // Holds init_state at 2 until told to go on, then initialises.
+    const Created created = create(name, size, element_size, Initialiser::THIS_PROCESS, []
     {
-        die("size=" + std::to_string(size) + " (expected a power of two)");
-    }
-    const Mapping mapping = create_or_open(name, sq::total_length(size, element_size));
-    auto* header = static_cast<shmq::SlickQueueHeader*>(mapping.base);
-    uint32_t expected = sq::INIT_STATE_UNINITIALISED;
-    if (!header->init_state.compare_exchange_strong(expected, sq::INIT_STATE_INITIALISING, std::memory_order_acq_rel))
-    {
-        die("init_state=" + std::to_string(expected) + " of " + name + " (expected 0: hold-init must initialise)");
-    }
-    std::printf("READY %d holding init_state=2\n", static_cast<int>(getpid()));
-    std::fflush(stdout);
-    await_line();
-    initialise(header, size, element_size);
+        std::printf("READY %d holding init_state=2\n", static_cast<int>(getpid()));
+        std::fflush(stdout);
+        await_line();
+    });
     say("INITIALISED");
     await_line();
     shm_unlink(name.c_str());
@@ -236,8 +203,7 @@ int run_produce(const std::string& name, const uint32_t element_size, const uint
     const uint32_t n)
 {
     check_payload_fits(element_size, n);
-    const Attached attached = attach(name, element_size);
-    SlickQueue queue(attached.mapping, attached.has_last_published);
+    SlickQueue queue = attach(name, element_size);
     say("READY");
     for (uint64_t sequence = 0; sequence < count; sequence++)
     {
@@ -253,8 +219,7 @@ int run_produce(const std::string& name, const uint32_t element_size, const uint
 int run_stop(const std::string& name, const uint32_t element_size, const uint64_t count)
 {
     check_payload_fits(element_size, 1);
-    const Attached attached = attach(name, element_size);
-    SlickQueue queue(attached.mapping, attached.has_last_published);
+    SlickQueue queue = attach(name, element_size);
     say("READY");
     for (uint64_t i = 0; i < count; i++)
     {
@@ -270,8 +235,7 @@ int run_stop(const std::string& name, const uint32_t element_size, const uint64_
 int run_consume(const std::string& name, const uint32_t element_size, const uint64_t count, const uint64_t start)
 {
     check_payload_fits(element_size, 1);
-    const Attached attached = attach(name, element_size);
-    SlickQueue queue(attached.mapping, attached.has_last_published);
+    SlickQueue queue = attach(name, element_size);
     say("READY");
     uint64_t cursor = start;
     Entry entry;
@@ -335,11 +299,20 @@ int run_consume(const std::string& name, const uint32_t element_size, const uint
     return 0;
 }
 
-std::atomic<uint64_t>* map_cursor(const std::string& cursor_name)
+// An 8-byte atomic cursor object (a shared cursor, a reader's progress, an end index), mapped while it lives.
+struct Cursor
 {
-    const Mapping mapping = open_existing(cursor_name, sizeof(uint64_t));
-    static_assert(sizeof(std::atomic<uint64_t>) == sizeof(uint64_t));
-    return static_cast<std::atomic<uint64_t>*>(mapping.base);
+    Mapping mapping;
+
+    std::atomic<uint64_t>& operator*() const { return *mapping.as<std::atomic<uint64_t>>(); }
+    std::atomic<uint64_t>* operator->() const { return mapping.as<std::atomic<uint64_t>>(); }
+};
+
+static_assert(sizeof(std::atomic<uint64_t>) == sizeof(uint64_t));
+
+Cursor map_cursor(const std::string& cursor_name)
+{
+    return Cursor{map_object(cursor_name, Open::EXISTING, sizeof(uint64_t), INIT_TIMEOUT)};
 }
 
 // Claims entries through a shared atomic cursor until a stop entry, verifying each, and hands every other entry to
@@ -379,9 +352,8 @@ uint64_t steal_until_stop(SlickQueue& queue, std::atomic<uint64_t>& cursor, cons
 int run_steal(const std::string& name, const std::string& cursor_name, const uint32_t element_size)
 {
     check_payload_fits(element_size, 1);
-    const Attached attached = attach(name, element_size);
-    SlickQueue queue(attached.mapping, attached.has_last_published);
-    std::atomic<uint64_t>* cursor = map_cursor(cursor_name);
+    SlickQueue queue = attach(name, element_size);
+    const Cursor cursor = map_cursor(cursor_name);
     say("READY");
     bool first = true;
     uint64_t index_sum = 0;
@@ -407,17 +379,9 @@ int run_steal(const std::string& name, const std::string& cursor_name, const uin
 
 int run_cursor_create(const std::string& cursor_name)
 {
-    const int fd = shm_open(cursor_name.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600);
-    if (fd < 0)
-    {
-        die("shm_open " + cursor_name + ": " + std::strerror(errno));
-    }
-    if (ftruncate(fd, sizeof(uint64_t)) != 0)
-    {
-        die("ftruncate " + cursor_name + ": " + std::strerror(errno));
-    }
-    const Mapping mapping = map_fd(fd, sizeof(uint64_t), cursor_name);
-    static_cast<std::atomic<uint64_t>*>(mapping.base)->store(0, std::memory_order_release);
+    const Cursor cursor{map_object(cursor_name, Open::NEW, sizeof(uint64_t))};
+    // release: the cursor starts at 0 (ftruncate zero-filled it already), stored before READY says it exists.
+    cursor->store(0, std::memory_order_release);
     std::printf("READY %d\n", static_cast<int>(getpid()));
     std::fflush(stdout);
     await_line();
@@ -429,8 +393,7 @@ int run_cursor_create(const std::string& cursor_name)
 int run_read_last(const std::string& name, const uint32_t element_size)
 {
     check_payload_fits(element_size, 1);
-    const Attached attached = attach(name, element_size);
-    const SlickQueue queue(attached.mapping, attached.has_last_published);
+    const SlickQueue queue = attach(name, element_size);
     say("READY");
     Entry entry;
     if (queue.read_last(entry))
@@ -476,10 +439,9 @@ int run_produce_paced(const std::string& name, const uint32_t element_size, cons
     const uint64_t producer, const uint32_t n, const uint64_t window, const std::vector<std::string>& cursor_names)
 {
     check_payload_fits(element_size, n);
-    const Attached attached = attach(name, element_size);
-    SlickQueue queue(attached.mapping, attached.has_last_published);
-    auto* header = static_cast<shmq::SlickQueueHeader*>(attached.mapping.base);
-    std::vector<std::atomic<uint64_t>*> cursors;
+    SlickQueue queue = attach(name, element_size);
+    auto* header = queue.header();
+    std::vector<Cursor> cursors;
     for (const std::string& cursor_name : cursor_names)
     {
         cursors.push_back(map_cursor(cursor_name));
@@ -493,7 +455,7 @@ int run_produce_paced(const std::string& name, const uint32_t element_size, cons
         {
             const uint64_t write_index = header->reserved.load(std::memory_order_relaxed) >> sq::RESERVED_INDEX_SHIFT;
             uint64_t slowest = UINT64_MAX;
-            for (std::atomic<uint64_t>* cursor : cursors)
+            for (const Cursor& cursor : cursors)
             {
                 slowest = std::min(slowest, cursor->load(std::memory_order_acquire));
             }
@@ -545,9 +507,8 @@ int run_steal_tally(const std::string& name, const std::string& cursor_name, con
     const uint64_t producers)
 {
     check_payload_fits(element_size, 1);
-    const Attached attached = attach(name, element_size);
-    SlickQueue queue(attached.mapping, attached.has_last_published);
-    std::atomic<uint64_t>* cursor = map_cursor(cursor_name);
+    SlickQueue queue = attach(name, element_size);
+    const Cursor cursor = map_cursor(cursor_name);
     say("READY");
     std::vector<Tally> tallies(producers);
     // Claims come in index order, so each producer's sequences arrive increasing (not +1: others take some).
@@ -566,9 +527,8 @@ int run_watch(const std::string& name, const uint32_t element_size, const std::s
     const uint64_t stops_expected, const uint64_t producers)
 {
     check_payload_fits(element_size, 1);
-    const Attached attached = attach(name, element_size);
-    SlickQueue queue(attached.mapping, attached.has_last_published);
-    std::atomic<uint64_t>* progress = map_cursor(progress_name);
+    SlickQueue queue = attach(name, element_size);
+    const Cursor progress = map_cursor(progress_name);
     say("READY");
     uint64_t cursor = 0;
     Entry entry;
@@ -617,16 +577,10 @@ int run_race_create(const std::string& name, const uint32_t size, const uint32_t
     }
     say("WAITING");
     await_line();
-    const Mapping mapping = create_or_open(name, sq::total_length(size, element_size));
-    auto* header = static_cast<shmq::SlickQueueHeader*>(mapping.base);
-    uint32_t expected = sq::INIT_STATE_UNINITIALISED;
-    const bool initialiser = header->init_state.compare_exchange_strong(expected, sq::INIT_STATE_INITIALISING,
-        std::memory_order_acq_rel);
-    if (initialiser)
-    {
-        initialise(header, size, element_size);
-    }
-    else if (!await_ready(header, name))
+    const Created created = create(name, size, element_size);
+    const bool initialiser = created.initialiser;
+    auto* header = created.queue.header();
+    if (!initialiser && !created.queue.has_last_published())
     {
         die("header_magic=" + std::to_string(header->header_magic.load()) + " of " + name + " (expected SLQ1)");
     }
@@ -648,8 +602,7 @@ int run_reserve_hold(const std::string& name, const uint32_t element_size, const
     const uint64_t count)
 {
     check_payload_fits(element_size, 1);
-    const Attached attached = attach(name, element_size);
-    SlickQueue queue(attached.mapping, attached.has_last_published);
+    SlickQueue queue = attach(name, element_size);
     for (uint64_t sequence = 0; sequence < count; sequence++)
     {
         const uint64_t index = queue.reserve(1);
@@ -791,9 +744,8 @@ std::string brief_stamps(const uint8_t* data, const uint64_t index, const uint32
 
 int run_produce_mixed(const std::string& name, const uint64_t count, const uint64_t producer, const uint32_t max_n)
 {
-    const Attached attached = attach(name, STAMP_ELEMENT_SIZE);
-    SlickQueue queue(attached.mapping, attached.has_last_published);
-    auto* header = static_cast<shmq::SlickQueueHeader*>(attached.mapping.base);
+    SlickQueue queue = attach(name, STAMP_ELEMENT_SIZE);
+    auto* header = queue.header();
     if (max_n > std::min<uint64_t>(queue.size(), STAMP_MAX_N) || producer >= STAMP_FLUSH_PRODUCER)
     {
         die("MAXN=" + std::to_string(max_n) + " PRODUCER_ID=" + std::to_string(producer) + " (expected at most " +
@@ -828,9 +780,8 @@ int run_produce_mixed(const std::string& name, const uint64_t count, const uint6
 int run_lapped_read(const std::string& name, const std::string& end_name, const uint32_t max_n,
     const uint64_t producers, const bool copy, const uint64_t pause_every)
 {
-    const Attached attached = attach(name, STAMP_ELEMENT_SIZE);
-    SlickQueue queue(attached.mapping, attached.has_last_published);
-    std::atomic<uint64_t>* end = map_cursor(end_name);
+    SlickQueue queue = attach(name, STAMP_ELEMENT_SIZE);
+    const Cursor end = map_cursor(end_name);
     say("READY");
     std::vector<uint8_t> copied(static_cast<std::size_t>(queue.size()) * STAMP_ELEMENT_SIZE);
     std::vector<uint64_t> next(producers, 0);

@@ -1,4 +1,4 @@
-// SlickQueue v1.4.0 in C++, written from PROTOCOLS.md section 1 (C++ slick::SlickQueue<T> over shared memory):
+// SlickQueue v1.4.0 in C++, written from docs/PROTOCOLS.md section 1 (C++ slick::SlickQueue<T> over shared memory):
 // the one native implementation of the protocol that shmq's interop peers and benchmark peers share. It shares no
 // code with the Java side, only the struct definitions of shmq/slick_queue_layout.h, which the layout tests check
 // against the Java declarations. It behaves as C++ SlickQueue v1.4.0 does on the wire (same atomic operations, same
@@ -24,16 +24,12 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
-#include <fcntl.h>
 #include <string>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <thread>
-#include <unistd.h>
+#include <utility>
 
 namespace shmq_peer
 {
@@ -49,93 +45,6 @@ inline bool is_power_of_two(const uint64_t value)
 }
 
 // ------------------------------------------------------------------------------------------------------------
-// A mapped shared-memory object.
-// ------------------------------------------------------------------------------------------------------------
-
-struct Mapping
-{
-    void* base = nullptr;
-    std::size_t length = 0;
-    bool created = false;
-};
-
-inline Mapping map_fd(const int fd, const std::size_t length, const std::string& name)
-{
-    void* base = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    close(fd);
-    if (base == MAP_FAILED)
-    {
-        die("mmap " + name + ": " + std::strerror(errno));
-    }
-    return Mapping{base, length, false};
-}
-
-// Create-or-open as the C++ creator does: O_CREAT|O_EXCL, falling back to open when the name exists.
-inline Mapping create_or_open(const std::string& name, const std::size_t length)
-{
-    int fd = shm_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600);
-    bool created = true;
-    if (fd < 0 && errno == EEXIST)
-    {
-        created = false;
-        fd = shm_open(name.c_str(), O_RDWR, 0);
-    }
-    if (fd < 0)
-    {
-        die("shm_open " + name + ": " + std::strerror(errno));
-    }
-    if (created)
-    {
-        if (ftruncate(fd, static_cast<off_t>(length)) != 0)
-        {
-            die("ftruncate " + name + ": " + std::strerror(errno));
-        }
-    }
-    else
-    {
-        // The other creator sizes the object right after creating it: wait for that, then refuse a short object
-        // instead of mapping past its end.
-        const auto deadline = std::chrono::steady_clock::now() + INIT_TIMEOUT;
-        struct stat st{};
-        while (fstat(fd, &st) == 0 && static_cast<std::size_t>(st.st_size) < length &&
-            std::chrono::steady_clock::now() < deadline)
-        {
-            std::this_thread::sleep_for(INIT_POLL);
-        }
-        if (static_cast<std::size_t>(st.st_size) < length)
-        {
-            die("length=" + std::to_string(st.st_size) + " of " + name + " (expected at least " +
-                std::to_string(length) + ")");
-        }
-    }
-    Mapping mapping = map_fd(fd, length, name);
-    mapping.created = created;
-    return mapping;
-}
-
-inline Mapping open_existing(const std::string& name, const std::size_t min_length)
-{
-    const int fd = shm_open(name.c_str(), O_RDWR, 0);
-    if (fd < 0)
-    {
-        die("shm_open " + name + ": " + std::strerror(errno));
-    }
-    const auto deadline = std::chrono::steady_clock::now() + INIT_TIMEOUT;
-    struct stat st{};
-    while (fstat(fd, &st) == 0 && static_cast<std::size_t>(st.st_size) < min_length &&
-        std::chrono::steady_clock::now() < deadline)
-    {
-        std::this_thread::sleep_for(INIT_POLL);
-    }
-    if (static_cast<std::size_t>(st.st_size) < min_length)
-    {
-        die("length=" + std::to_string(st.st_size) + " of " + name + " (expected at least " +
-            std::to_string(min_length) + ")");
-    }
-    return map_fd(fd, static_cast<std::size_t>(st.st_size), name);
-}
-
-// ------------------------------------------------------------------------------------------------------------
 // The queue.
 // ------------------------------------------------------------------------------------------------------------
 
@@ -146,20 +55,25 @@ struct Entry
     uint32_t count = 0;
 };
 
+// A queue over a mapping it owns, of a header that is ready (see create and attach below).
 class SlickQueue
 {
 public:
-    SlickQueue(const Mapping& mapping, const bool has_last_published)
-        : header_(static_cast<shmq::SlickQueueHeader*>(mapping.base)),
-          slots_(reinterpret_cast<shmq::SlickQueueSlot*>(static_cast<uint8_t*>(mapping.base) + sq::HEADER_LENGTH)),
+    SlickQueue(Mapping mapping, const bool has_last_published)
+        : mapping_(std::move(mapping)),
+          header_(mapping_.as<shmq::SlickQueueHeader>()),
+          slots_(reinterpret_cast<shmq::SlickQueueSlot*>(mapping_.as<uint8_t>() + sq::HEADER_LENGTH)),
           size_(header_->size),
           mask_(size_ - 1),
           element_size_(header_->element_size),
-          data_(static_cast<uint8_t*>(mapping.base) + sq::data_offset(size_)),
+          data_(mapping_.as<uint8_t>() + sq::data_offset(size_)),
           has_last_published_(has_last_published)
     {
     }
 
+    shmq::SlickQueueHeader* header() const { return header_; }
+    // Whether last_published is valid (init_state 3 and magic SLQ1), so that publish updates it.
+    bool has_last_published() const { return has_last_published_; }
     uint32_t size() const { return size_; }
     uint32_t element_size() const { return element_size_; }
     uint64_t loss_count() const { return loss_count_; }
@@ -453,6 +367,7 @@ private:
 #endif
     }
 
+    Mapping mapping_;
     shmq::SlickQueueHeader* header_;
     shmq::SlickQueueSlot* slots_;
     uint32_t size_;
@@ -463,10 +378,17 @@ private:
     uint64_t loss_count_ = 0;
 };
 
-// Everything the initialiser writes after winning init_state 0 -> 2, ending with init_state = 3 (release).
+// ------------------------------------------------------------------------------------------------------------
+// Creating and attaching: the init_state handshake (docs/PROTOCOLS.md section 1), written once for every peer.
+// ------------------------------------------------------------------------------------------------------------
+
+// Everything the initialiser writes after winning init_state 0 -> 2, in C++ v1.4.0's order and memory orders,
+// ending with init_state = 3 (release), the store that publishes all the others.
 inline void initialise(shmq::SlickQueueHeader* header, const uint32_t size, const uint32_t element_size)
 {
+    // release, as docs/PROTOCOLS.md gives it (readers rely on the release of init_state = 3 below, not on this one).
     header->header_magic.store(sq::MAGIC, std::memory_order_release);
+    // relaxed, and plain stores for size, element_size and the slot sizes: published by init_state = 3.
     header->reserved.store(0, std::memory_order_relaxed);
     header->last_published.store(sq::NONE, std::memory_order_relaxed);
     header->size = size;
@@ -477,21 +399,28 @@ inline void initialise(shmq::SlickQueueHeader* header, const uint32_t size, cons
         slots[i].data_index.store(sq::NONE, std::memory_order_relaxed);
         slots[i].size = 1;
     }
+    // release: pairs with the acquire in await_ready, so a process that sees 3 sees the header and slots above.
     header->init_state.store(sq::INIT_STATE_READY, std::memory_order_release);
 }
 
-// Readiness: poll init_state every millisecond for up to 2 s. Returns whether last_published is valid.
+// Readiness: poll init_state every millisecond for up to 2 s; 3 is ready, and so is 1 (legacy) with non-zero size
+// and element_size after a 5 ms grace; anything else at the deadline fails. Returns whether last_published is valid
+// (state 3 and magic SLQ1).
 inline bool await_ready(shmq::SlickQueueHeader* header, const std::string& name)
 {
     const auto start = std::chrono::steady_clock::now();
     for (;;)
     {
+        // acquire: pairs with the initialiser's release of init_state = 3, so its stores are visible once we see 3.
         const uint32_t state = header->init_state.load(std::memory_order_acquire);
         const auto waited = std::chrono::steady_clock::now() - start;
         if (state == sq::INIT_STATE_READY)
         {
+            // acquire (ordered after the acquire of init_state = 3 already): SLQ1 says last_published is valid.
             return header->header_magic.load(std::memory_order_acquire) == sq::MAGIC;
         }
+        // plain loads of size and element_size: a legacy header has no ready state to pair with, so the grace
+        // gives its writer time to finish.
         if (state == sq::INIT_STATE_LEGACY && header->size != 0 && header->element_size != 0 &&
             waited >= LEGACY_GRACE)
         {
@@ -505,17 +434,68 @@ inline bool await_ready(shmq::SlickQueueHeader* header, const std::string& name)
     }
 }
 
-struct Attached
+// Which creator create requires to initialise.
+enum class Initialiser
 {
-    Mapping mapping;
-    bool has_last_published;
+    ANY_CREATOR,   // whichever wins init_state 0 -> 2; the others wait for it (C++ SlickQueue(size, name))
+    THIS_PROCESS,  // this process must win: it makes a new queue (hold-init, the bench peers' creators)
 };
 
-// The opener: existing object, readiness, size a power of two, element_size equal to ours, length enough.
-inline Attached attach(const std::string& name, const uint32_t element_size)
+struct Created
 {
-    const Mapping mapping = open_existing(name, sq::HEADER_LENGTH);
-    auto* header = static_cast<shmq::SlickQueueHeader*>(mapping.base);
+    SlickQueue queue;
+    bool initialiser;  // this process won init_state 0 -> 2 and initialised (so it unlinks the name, as C++ does)
+};
+
+// The creator, as C++ SlickQueue(size, name): create-or-open the object at total_length(size, element_size) (sized
+// if new or of 0 bytes), then init_state 0 -> 2. The winner runs hold, if given (a test holding init_state at 2),
+// and initialises; a loser waits for readiness and requires size and element_size equal to its own.
+inline Created create(const std::string& name, const uint32_t size, const uint32_t element_size,
+    const Initialiser initialiser = Initialiser::ANY_CREATOR, void (*const hold)() = nullptr)
+{
+    if (!is_power_of_two(size))
+    {
+        die("size=" + std::to_string(size) + " (expected a power of two)");
+    }
+    Mapping mapping = map_object(name, Open::CREATE_OR_OPEN, sq::total_length(size, element_size), INIT_TIMEOUT);
+    auto* header = mapping.as<shmq::SlickQueueHeader>();
+    uint32_t expected = sq::INIT_STATE_UNINITIALISED;
+    // acq_rel: of the creators racing on one object exactly one moves init_state from 0; a loser learns what the
+    // winner wrote from await_ready's acquire, not from this CAS.
+    const bool won = header->init_state.compare_exchange_strong(expected, sq::INIT_STATE_INITIALISING,
+        std::memory_order_acq_rel);
+    if (!won && initialiser == Initialiser::THIS_PROCESS)
+    {
+        die("init_state=" + std::to_string(expected) + " of " + name + " (expected 0: this process must initialise)");
+    }
+    bool has_last_published = true;
+    if (won)
+    {
+        if (hold != nullptr)
+        {
+            hold();
+        }
+        initialise(header, size, element_size);
+    }
+    else
+    {
+        has_last_published = await_ready(header, name);
+        if (header->size != size || header->element_size != element_size)
+        {
+            die("size=" + std::to_string(header->size) + " element_size=" + std::to_string(header->element_size) +
+                " of " + name + " (expected size=" + std::to_string(size) + " element_size=" +
+                std::to_string(element_size) + ")");
+        }
+    }
+    return Created{SlickQueue(std::move(mapping), has_last_published), won};
+}
+
+// The opener, as C++ SlickQueue(name): an existing object, readiness, size a power of two, element_size equal to
+// ours, length enough.
+inline SlickQueue attach(const std::string& name, const uint32_t element_size)
+{
+    Mapping mapping = map_object(name, Open::EXISTING, sq::HEADER_LENGTH, INIT_TIMEOUT);
+    auto* header = mapping.as<shmq::SlickQueueHeader>();
     const bool has_last_published = await_ready(header, name);
     const uint32_t size = header->size;
     if (!is_power_of_two(size))
@@ -527,11 +507,11 @@ inline Attached attach(const std::string& name, const uint32_t element_size)
         die("element_size=" + std::to_string(header->element_size) + " of " + name + " (expected " +
             std::to_string(element_size) + ")");
     }
-    if (sq::total_length(size, element_size) > mapping.length)
+    if (sq::total_length(size, element_size) > mapping.length())
     {
-        die("length=" + std::to_string(mapping.length) + " of " + name + " (expected at least " +
+        die("length=" + std::to_string(mapping.length()) + " of " + name + " (expected at least " +
             std::to_string(sq::total_length(size, element_size)) + ")");
     }
-    return Attached{mapping, has_last_published};
+    return SlickQueue(std::move(mapping), has_last_published);
 }
 }

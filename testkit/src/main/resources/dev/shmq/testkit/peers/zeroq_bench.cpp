@@ -7,21 +7,13 @@
 #include "bench_common.hpp"
 #include "zeroq_queue.hpp"
 
-#include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <ctime>
-#include <fcntl.h>
-#include <iostream>
-#include <map>
 #include <string>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 namespace
@@ -31,18 +23,17 @@ using namespace shmq_peer;
 shmq_peer::ZeroqQueue queue_of(const std::string& name, const bool creator)
 {
     shmq_peer::ZeroqQueue queue;
-    size_t length = 0;
     if (creator)
     {
         const uint64_t capacity = static_cast<uint64_t>(arg_long("slots", 1024));
         const uint64_t element_size = static_cast<uint64_t>(arg_long("payload", 8));
-        void* base = map_path(name, shmq_peer::zeroq_total_length(capacity, element_size), length);
-        shmq_peer::ZeroqQueue::initialise(base, capacity, element_size);
-        queue.bind(base);
+        shmq_peer::Mapping mapping = map_path(name, Open::NEW, shmq_peer::zeroq_total_length(capacity, element_size));
+        shmq_peer::ZeroqQueue::initialise(mapping.base(), capacity, element_size);
+        queue.bind(std::move(mapping));
         return queue;
     }
-    void* base = map_path(name, 0, length);
-    auto* header = static_cast<shmq::ZeroqHeader*>(base);
+    shmq_peer::Mapping mapping = map_path(name, Open::EXISTING, sizeof(shmq::ZeroqHeader));
+    auto* header = mapping.as<shmq::ZeroqHeader>();
     const int64_t deadline = now_nanos() + 5'000'000'000LL;
     while (std::atomic_ref<uint64_t>(header->element_size).load(std::memory_order_acquire) == 0)
     {
@@ -52,7 +43,8 @@ shmq_peer::ZeroqQueue queue_of(const std::string& name, const bool creator)
         }
         usleep(1000);
     }
-    queue.bind(base);
+    const size_t length = mapping.length();
+    queue.bind(std::move(mapping));
     if (shmq_peer::zeroq_total_length(queue.mask + 1, queue.element_size) != length)
     {
         die("zeroq header does not match object length " + std::to_string(length));

@@ -1,4 +1,4 @@
-// zeroq 0.1.0 peer written from PROTOCOLS.md section 2 (Vyukov bounded MPMC over shared memory).
+// zeroq 0.1.0 peer written from docs/PROTOCOLS.md section 2 (Vyukov bounded MPMC over shared memory).
 // A real native process for shmq's interop tests: it shares no code with the Java side, only the struct
 // definitions in shmq/zeroq_layout.h, which the layout tests check against the Java declarations.
 //
@@ -25,17 +25,14 @@
 #include "zeroq_queue.hpp"
 
 #include <atomic>
-#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fcntl.h>
 #include <iostream>
 #include <sched.h>
 #include <string>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
@@ -45,31 +42,15 @@ constexpr uint64_t STOP = ~0ULL;
 
 using namespace shmq_peer;
 
-void* map_existing(const std::string& name, shmq_peer::ZeroqQueue& queue)
+// Maps an existing queue (at least a header, not waited for) into queue, which then owns the mapping.
+void map_existing(const std::string& name, shmq_peer::ZeroqQueue& queue)
 {
-    const int fd = shm_open(name.c_str(), O_RDWR, 0);
-    if (fd < 0)
+    queue.bind(map_object(name, Open::EXISTING, sizeof(shmq::ZeroqHeader)));
+    const size_t length = queue.mapping.length();
+    if (shmq_peer::zeroq_total_length(queue.mask + 1, queue.element_size) != length)
     {
-        die("shm_open " + name + ": " + std::strerror(errno));
+        die("header does not match object length " + std::to_string(length));
     }
-    struct stat st {};
-    fstat(fd, &st);
-    if (static_cast<size_t>(st.st_size) < sizeof(shmq::ZeroqHeader))
-    {
-        die("object too short: " + std::to_string(st.st_size));
-    }
-    void* base = mmap(nullptr, st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    close(fd);
-    if (base == MAP_FAILED)
-    {
-        die(std::string("mmap: ") + std::strerror(errno));
-    }
-    queue.bind(base);
-    if (shmq_peer::zeroq_total_length(queue.mask + 1, queue.element_size) != static_cast<size_t>(st.st_size))
-    {
-        die("header does not match object length " + std::to_string(st.st_size));
-    }
-    return base;
 }
 
 void fill(std::vector<uint8_t>& element, uint64_t producer, uint64_t seq)
@@ -90,19 +71,8 @@ void ready()
 
 int create(const std::string& name, uint64_t capacity, uint64_t element_size)
 {
-    const size_t length = shmq_peer::zeroq_total_length(capacity, element_size);
-    const int fd = shm_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600);
-    if (fd < 0)
-    {
-        die("shm_open O_EXCL " + name + ": " + std::strerror(errno));
-    }
-    if (ftruncate(fd, static_cast<off_t>(length)) != 0)
-    {
-        die(std::string("ftruncate: ") + std::strerror(errno));
-    }
-    void* base = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    close(fd);
-    shmq_peer::ZeroqQueue::initialise(base, capacity, element_size);
+    const Mapping mapping = map_object(name, Open::NEW, shmq_peer::zeroq_total_length(capacity, element_size));
+    shmq_peer::ZeroqQueue::initialise(mapping.base(), capacity, element_size);
     ready();
     std::string line;
     std::getline(std::cin, line);

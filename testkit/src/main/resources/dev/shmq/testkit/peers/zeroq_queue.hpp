@@ -1,30 +1,35 @@
-// zeroq 0.1.0 in C++, written from PROTOCOLS.md section 2 (Vyukov's bounded MPMC queue over shared memory).
+// zeroq 0.1.0 in C++, written from docs/PROTOCOLS.md section 2 (Vyukov's bounded MPMC queue over shared memory).
 // The one native implementation of the protocol that shmq's interop peers and benchmark peers share. It shares no
 // code with the Java side, only the struct definitions of shmq/zeroq_layout.h, which the layout tests check against
 // the Java declarations.
 #pragma once
 
+#include "peer_common.hpp"
 #include "shmq/zeroq_layout.h"
 
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 
 namespace shmq_peer
 {
 struct ZeroqQueue
 {
+    Mapping mapping;  // the object, owned: header, cells and data point into it
     shmq::ZeroqHeader* header = nullptr;
     shmq::ZeroqCell* cells = nullptr;
     uint8_t* data = nullptr;
     uint64_t mask = 0;
     uint64_t element_size = 0;
 
-    void bind(void* base)
+    // Takes the mapping of an initialised queue (element_size non-zero).
+    void bind(Mapping mapped)
     {
-        header = static_cast<shmq::ZeroqHeader*>(base);
-        cells = reinterpret_cast<shmq::ZeroqCell*>(static_cast<uint8_t*>(base) + sizeof(shmq::ZeroqHeader));
+        mapping = std::move(mapped);
+        header = mapping.as<shmq::ZeroqHeader>();
+        cells = reinterpret_cast<shmq::ZeroqCell*>(mapping.as<uint8_t>() + sizeof(shmq::ZeroqHeader));
         mask = header->buffer_mask;
         element_size = header->element_size;
         data = reinterpret_cast<uint8_t*>(cells + (mask + 1));
