@@ -39,7 +39,8 @@ public final class AtomicCursor implements AutoCloseable
      */
     public static AtomicCursor local()
     {
-        return new AtomicCursor(new UnsafeBuffer(BufferUtil.allocateDirectAligned(CACHE_LINE_LENGTH, CACHE_LINE_LENGTH)),
+        return new AtomicCursor(
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(CACHE_LINE_LENGTH, CACHE_LINE_LENGTH)),
             null);
     }
 

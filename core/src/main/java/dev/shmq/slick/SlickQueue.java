@@ -364,7 +364,8 @@ public final class SlickQueue implements AutoCloseable
                 if (MAGIC != magic)
                 {
                     throw new IllegalStateException(segment.name().path() + " header_magic=0x" +
-                        Integer.toHexString(magic) + " (expected 0x" + Integer.toHexString(MAGIC) + " with init_state=" +
+                        Integer.toHexString(magic) + " (expected 0x" + Integer.toHexString(MAGIC) +
+                        " with init_state=" +
                         INIT_STATE_READY + ')');
                 }
                 hasLastPublished = true;

@@ -51,7 +51,7 @@ public final class SlickQueueDescriptor
         .bytes("padding", 4)
         .build();
 
-    /** Offset of {@code reserved}: the write index in the upper 48 bits, the last reservation's size in the lower 16. */
+    /** Offset of {@code reserved}: the write index in the upper 48 bits, the last reservation's size in the low 16. */
     public static final int RESERVED_OFFSET = HEADER.offsetOf("reserved");
 
     /** Offset of {@code size}: the capacity, a power of two. */

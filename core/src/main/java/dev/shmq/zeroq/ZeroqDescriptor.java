@@ -132,7 +132,8 @@ public final class ZeroqDescriptor
         if (objectLength < HEADER_LENGTH)
         {
             throw new IllegalStateException(
-                "zeroq segment length=" + objectLength + " (expected at least the header length " + HEADER_LENGTH + ")");
+                "zeroq segment length=" + objectLength + " (expected at least the header length " + HEADER_LENGTH +
+                ")");
         }
         final long capacity = bufferMask + 1;
         try

@@ -3,7 +3,6 @@ package dev.shmq.zeroq;
 import dev.shmq.core.BufferBounds;
 import dev.shmq.core.ShmName;
 import dev.shmq.core.ShmSegment;
-import dev.shmq.zeroq.ZeroqDescriptor;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;

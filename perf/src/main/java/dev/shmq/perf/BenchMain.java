@@ -113,8 +113,8 @@ public final class BenchMain
         final List<String> goals = new GoalReport(table, results).evaluate();
         out.println();
         out.println("Scenarios: tp = 1P1C throughput; tp2 = 2P2C throughput; rtt = round trip over two queues; " +
-            "paced = one-way latency at a fixed rate, from the intended send time; wake = blocked take woken by a put " +
-            "(cross-process); limits = C program. Latency in us. x unix / x agrona: throughput this/baseline, " +
+            "paced = one-way latency at a fixed rate, from the intended send time; wake = blocked take woken by a " +
+            "put (cross-process); limits = C program. Latency in us. x unix / x agrona: throughput this/baseline, " +
             "latency baseline p50/this p50 (above 1 = better).");
         for (final BenchSystem system : options.systems)
         {
@@ -758,7 +758,8 @@ public final class BenchMain
     {
         try
         {
-            final Path location = Paths.get(BenchMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            final Path location =
+                Paths.get(BenchMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             return location.toAbsolutePath().getParent();
         }
         catch (final URISyntaxException | RuntimeException ex)

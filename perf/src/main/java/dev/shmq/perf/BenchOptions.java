@@ -31,7 +31,8 @@ final class BenchOptions
         "  --idle a,b,...        wake-up idle strategies: spin, default, yield, sleep1ms, backoff-max-park-us:N " +
             "(default: the first four)",
         "  --pin                 pin producers and consumers to different CPUs with taskset",
-        "  --jvm-opt OPT         an extra JVM option for every child JVM (repeatable), e.g. --jvm-opt=-XX:+UseParallelGC",
+        "  --jvm-opt OPT         an extra JVM option for every child JVM (repeatable), " +
+            "e.g. --jvm-opt=-XX:+UseParallelGC",
         "  --full                the longer run",
         "  --out DIR             where .hgrm, results.csv and report.html go (default perf/target/bench-results)",
         "  --help                this text");
@@ -55,21 +56,22 @@ final class BenchOptions
     int repeat = 3;
     final List<String> jvmOptions = new ArrayList<>();
     List<String> idleStrategies = new ArrayList<>(List.of(
-        ZeroqEndpoints.IDLE_SPIN, ZeroqEndpoints.IDLE_DEFAULT, ZeroqEndpoints.IDLE_YIELD, ZeroqEndpoints.IDLE_SLEEP_1MS));
+        ZeroqEndpoints.IDLE_SPIN, ZeroqEndpoints.IDLE_DEFAULT, ZeroqEndpoints.IDLE_YIELD,
+        ZeroqEndpoints.IDLE_SLEEP_1MS));
     boolean pin;
     boolean full;
     boolean help;
     Path out;
+    private boolean durationSet;
+    private boolean warmupSet;
+    private boolean rttSet;
+    private boolean pacedSet;
+    private boolean wakeSet;
+    private boolean repeatSet;
 
     static BenchOptions parse(final String... args)
     {
         final BenchOptions options = new BenchOptions();
-        boolean durationSet = false;
-        boolean warmupSet = false;
-        boolean rttSet = false;
-        boolean pacedSet = false;
-        boolean wakeSet = false;
-        boolean repeatSet = false;
         for (int i = 0; i < args.length; i++)
         {
             String name = args[i];
@@ -103,84 +105,89 @@ final class BenchOptions
                 }
                 value = args[++i];
             }
-            switch (name)
-            {
-                case "--systems":
-                    options.systems.clear();
-                    for (final String id : value.split(","))
-                    {
-                        options.systems.add(BenchSystem.byId(id));
-                    }
-                    break;
-                case "--scenarios":
-                    options.scenarios.clear();
-                    for (final String id : value.split(","))
-                    {
-                        options.scenarios.add(scenario(id));
-                    }
-                    break;
-                case "--payloads":
-                    options.payloads = payloads(value);
-                    break;
-                case "--duration-ms":
-                    options.durationMs = positive(name, value);
-                    durationSet = true;
-                    break;
-                case "--warmup-ms":
-                    options.warmupMs = Long.parseLong(value);
-                    warmupSet = true;
-                    break;
-                case "--count":
-                    options.count = positive(name, value);
-                    break;
-                case "--rtt-count":
-                    options.rttCount = positive(name, value);
-                    rttSet = true;
-                    break;
-                case "--rate":
-                    options.rate = positive(name, value);
-                    break;
-                case "--paced-count":
-                    options.pacedCount = positive(name, value);
-                    pacedSet = true;
-                    break;
-                case "--wake-count":
-                    options.wakeCount = positive(name, value);
-                    wakeSet = true;
-                    break;
-                case "--repeat":
-                    options.repeat = (int)positive(name, value);
-                    repeatSet = true;
-                    break;
-                case "--out":
-                    options.out = Paths.get(value);
-                    break;
-                case "--idle":
-                    options.idleStrategies = new ArrayList<>();
-                    for (final String idle : value.split(","))
-                    {
-                        ZeroqEndpoints.idleStrategy(idle.trim());
-                        options.idleStrategies.add(idle.trim());
-                    }
-                    break;
-                case "--jvm-opt":
-                    options.jvmOptions.add(value);
-                    break;
-                default:
-                    throw new IllegalArgumentException("option=" + name + " (expected one of the options in --help)");
-            }
+            options.set(name, value);
         }
         if (options.full)
         {
-            options.durationMs = durationSet ? options.durationMs : 3000;
-            options.warmupMs = warmupSet ? options.warmupMs : 1000;
-            options.rttCount = rttSet ? options.rttCount : 500_000;
-            options.pacedCount = pacedSet ? options.pacedCount : 1_000_000;
-            options.wakeCount = wakeSet ? options.wakeCount : 2000;
+            options.durationMs = options.durationSet ? options.durationMs : 3000;
+            options.warmupMs = options.warmupSet ? options.warmupMs : 1000;
+            options.rttCount = options.rttSet ? options.rttCount : 500_000;
+            options.pacedCount = options.pacedSet ? options.pacedCount : 1_000_000;
+            options.wakeCount = options.wakeSet ? options.wakeCount : 2000;
             options.wakeIdleMs = 3000;
-            options.repeat = repeatSet ? options.repeat : 5;
+            options.repeat = options.repeatSet ? options.repeat : 5;
         }
         return options;
+    }
+
+    private void set(final String name, final String value)
+    {
+        switch (name)
+        {
+            case "--systems":
+                systems.clear();
+                for (final String id : value.split(","))
+                {
+                    systems.add(BenchSystem.byId(id));
+                }
+                break;
+            case "--scenarios":
+                scenarios.clear();
+                for (final String id : value.split(","))
+                {
+                    scenarios.add(scenario(id));
+                }
+                break;
+            case "--payloads":
+                payloads = payloads(value);
+                break;
+            case "--duration-ms":
+                durationMs = positive(name, value);
+                durationSet = true;
+                break;
+            case "--warmup-ms":
+                warmupMs = Long.parseLong(value);
+                warmupSet = true;
+                break;
+            case "--count":
+                count = positive(name, value);
+                break;
+            case "--rtt-count":
+                rttCount = positive(name, value);
+                rttSet = true;
+                break;
+            case "--rate":
+                rate = positive(name, value);
+                break;
+            case "--paced-count":
+                pacedCount = positive(name, value);
+                pacedSet = true;
+                break;
+            case "--wake-count":
+                wakeCount = positive(name, value);
+                wakeSet = true;
+                break;
+            case "--repeat":
+                repeat = (int)positive(name, value);
+                repeatSet = true;
+                break;
+            case "--out":
+                out = Paths.get(value);
+                break;
+            case "--idle":
+                idleStrategies = new ArrayList<>();
+                for (final String idle : value.split(","))
+                {
+                    ZeroqEndpoints.idleStrategy(idle.trim());
+                    idleStrategies.add(idle.trim());
+                }
+                break;
+            case "--jvm-opt":
+                jvmOptions.add(value);
+                break;
+            default:
+                throw new IllegalArgumentException("option=" + name + " (expected one of the options in --help)");
+        }
     }
 
     private static Scenario scenario(final String id)
@@ -191,7 +198,8 @@ final class BenchOptions
         }
         catch (final IllegalArgumentException ex)
         {
-            throw new IllegalArgumentException("scenario=" + id + " (expected tp, tp2, rtt, paced, wake or limits)", ex);
+            throw new IllegalArgumentException(
+                "scenario=" + id + " (expected tp, tp2, rtt, paced, wake or limits)", ex);
         }
     }
 

@@ -108,7 +108,8 @@ final class ResultTable
     String csv()
     {
         final StringBuilder out = new StringBuilder(
-            "scenario,system,payload,msgs_per_s,bytes_per_s,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,x_unix,x_agrona,note\n");
+            "scenario,system,payload,msgs_per_s,bytes_per_s,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,x_unix,x_agrona," +
+            "note\n");
         for (final BenchResult row : results)
         {
             out.append(String.join(",",

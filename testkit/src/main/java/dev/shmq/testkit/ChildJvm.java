@@ -30,7 +30,7 @@ public final class ChildJvm
     /** The system property holding the JVM options Agrona needs, set by the build for tests. */
     public static final String JAVA_OPENS_PROPERTY = "shmq.javaOpens";
 
-    /** The JVM options Agrona's {@code UnsafeBuffer} needs on JDK 17, used when {@value #JAVA_OPENS_PROPERTY} is unset. */
+    /** The JVM options Agrona's {@code UnsafeBuffer} needs on JDK 17, when {@value #JAVA_OPENS_PROPERTY} is unset. */
     public static final List<String> AGRONA_JVM_OPTIONS = List.of(
         "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
         "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",

@@ -310,7 +310,8 @@ public final class NativePeer
             }
             final boolean c = compiled.stream().allMatch((f) -> f.endsWith(".c"));
             final String compilerCommand = null != compiler ? compiler : (c ? "gcc" : "g++");
-            final List<String> allFlags = new ArrayList<>(null != flags ? flags : (c ? DEFAULT_C_FLAGS : DEFAULT_CXX_FLAGS));
+            final List<String> allFlags =
+                new ArrayList<>(null != flags ? flags : (c ? DEFAULT_C_FLAGS : DEFAULT_CXX_FLAGS));
             allFlags.addAll(extraFlags);
 
             final List<Path> includes = new ArrayList<>(includeDirs);

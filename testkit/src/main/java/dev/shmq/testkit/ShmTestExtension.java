@@ -47,7 +47,8 @@ import java.util.Objects;
  */
 public final class ShmTestExtension implements ParameterResolver, AfterEachCallback, AfterAllCallback
 {
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(ShmTestExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+        ExtensionContext.Namespace.create(ShmTestExtension.class);
 
     private final Path directory;
 
