@@ -1,10 +1,10 @@
 package dev.shmq.interop;
 
+import dev.shmq.core.CheckedPayload;
 import dev.shmq.slick.AtomicCursor;
 import dev.shmq.slick.SlickCursor;
 import dev.shmq.slick.SlickEntry;
 import dev.shmq.slick.SlickQueue;
-import dev.shmq.testkit.CheckedPayload;
 import dev.shmq.testkit.ChildProcess;
 import dev.shmq.testkit.NativePeer;
 import dev.shmq.testkit.PeerLines;

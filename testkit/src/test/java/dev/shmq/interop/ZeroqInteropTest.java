@@ -1,11 +1,11 @@
 package dev.shmq.interop;
 
-import dev.shmq.testkit.CheckedPayload;
+import dev.shmq.core.CheckedPayload;
 import dev.shmq.testkit.ChildProcess;
 import dev.shmq.testkit.NativePeer;
 import dev.shmq.testkit.ShmTestExtension;
-import dev.shmq.testkit.ShmqPeers;
 import dev.shmq.testkit.ShmTestNames;
+import dev.shmq.testkit.ShmqPeers;
 import dev.shmq.zeroq.ZeroqQueue;
 import dev.shmq.zeroq.ZeroqRange;
 import org.agrona.concurrent.UnsafeBuffer;

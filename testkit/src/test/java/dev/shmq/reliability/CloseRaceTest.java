@@ -1,9 +1,9 @@
 package dev.shmq.reliability;
 
+import dev.shmq.core.ShmSegmentInfo;
+import dev.shmq.core.ShmSegments;
 import dev.shmq.testkit.ChildJvm;
 import dev.shmq.testkit.ChildProcess;
-import dev.shmq.testkit.ShmSegmentInfo;
-import dev.shmq.testkit.ShmSegments;
 import dev.shmq.testkit.ShmTestExtension;
 import dev.shmq.testkit.ShmTestNames;
 import org.junit.jupiter.api.Timeout;

@@ -1,12 +1,12 @@
 package dev.shmq.reliability;
 
-import dev.shmq.slick.SlickQueueDescriptor;
+import dev.shmq.core.CheckedPayload;
+import dev.shmq.core.ShmSegments;
 import dev.shmq.slick.SlickQueue;
-import dev.shmq.testkit.CheckedPayload;
+import dev.shmq.slick.SlickQueueDescriptor;
 import dev.shmq.testkit.ChildJvm;
 import dev.shmq.testkit.ChildProcess;
 import dev.shmq.testkit.NativePeer;
-import dev.shmq.testkit.ShmSegments;
 import dev.shmq.testkit.ShmTestExtension;
 import dev.shmq.testkit.ShmTestNames;
 import dev.shmq.testkit.ShmqPeers;

@@ -1,13 +1,13 @@
 package dev.shmq.reliability;
 
+import dev.shmq.core.CheckedPayload;
+import dev.shmq.core.ShmSegments;
 import dev.shmq.slick.SlickCursor;
 import dev.shmq.slick.SlickEntry;
 import dev.shmq.slick.SlickQueue;
-import dev.shmq.testkit.CheckedPayload;
 import dev.shmq.testkit.ChildJvm;
 import dev.shmq.testkit.ChildProcess;
 import dev.shmq.testkit.NativePeer;
-import dev.shmq.testkit.ShmSegments;
 import dev.shmq.testkit.ShmTestExtension;
 import dev.shmq.testkit.ShmTestNames;
 import dev.shmq.testkit.ShmqPeers;

@@ -1,11 +1,11 @@
 package dev.shmq.reliability;
 
-import dev.shmq.slick.SlickQueueDescriptor;
+import dev.shmq.core.CheckedPayload;
 import dev.shmq.slick.AtomicCursor;
 import dev.shmq.slick.SlickCursor;
 import dev.shmq.slick.SlickEntry;
 import dev.shmq.slick.SlickQueue;
-import dev.shmq.testkit.CheckedPayload;
+import dev.shmq.slick.SlickQueueDescriptor;
 import dev.shmq.zeroq.ZeroqQueue;
 import dev.shmq.zeroq.ZeroqRange;
 import org.agrona.concurrent.UnsafeBuffer;

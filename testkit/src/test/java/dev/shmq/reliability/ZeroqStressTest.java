@@ -1,6 +1,6 @@
 package dev.shmq.reliability;
 
-import dev.shmq.testkit.CheckedPayload;
+import dev.shmq.core.CheckedPayload;
 import dev.shmq.testkit.ChildJvm;
 import dev.shmq.testkit.ChildProcess;
 import dev.shmq.testkit.NativePeer;

@@ -1,13 +1,14 @@
 package dev.shmq.tool;
 
+import dev.shmq.core.FakeProc;
 import dev.shmq.core.ShmName;
 import dev.shmq.core.ShmSegment;
 import dev.shmq.slick.SlickQueue;
 import dev.shmq.testkit.ChildProcess;
 import dev.shmq.testkit.NativePeer;
 import dev.shmq.testkit.ShmTestExtension;
-import dev.shmq.testkit.ShmqPeers;
 import dev.shmq.testkit.ShmTestNames;
+import dev.shmq.testkit.ShmqPeers;
 import dev.shmq.zeroq.ZeroqQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

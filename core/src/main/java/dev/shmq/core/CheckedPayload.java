@@ -1,4 +1,4 @@
-package dev.shmq.testkit;
+package dev.shmq.core;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;

@@ -1,4 +1,4 @@
-package dev.shmq.tool;
+package dev.shmq.core;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,12 +1,7 @@
-package dev.shmq.testkit;
+package dev.shmq.core;
 
-import dev.shmq.core.ShmName;
-import dev.shmq.core.ShmSegment;
-import dev.shmq.tool.FakeProc;
-import dev.shmq.tool.ShmqTool;
-import dev.shmq.zeroq.ZeroqQueue;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -18,9 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -29,19 +21,29 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-@ExtendWith(ShmTestExtension.class)
+/**
+ * The segment directory of {@link ShmSegments}: listing, liveness by device and inode, removal and cleaning. Liveness
+ * as seen by another process is tested in system-tests ({@code ShmSegmentsChildTest}), which can start one.
+ */
 class ShmSegmentsTest
 {
     private static final int LENGTH = 4096;
     private static final long THIS_PID = ProcessHandle.current().pid();
-    private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(60);
-    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private final TempShm shm = new TempShm();
+    private final Path directory = ShmName.defaultDirectory();
+
+    @AfterEach
+    void removeSegments()
+    {
+        shm.close();
+    }
 
     @Test
-    void shouldListThisProcessAsMapperOfMappedSegment(final ShmTestNames names)
+    void shouldListThisProcessAsMapperOfMappedSegment()
     {
-        final ShmName name = names.nextShmName();
-        final ShmSegments segments = ShmSegments.in(names.directory());
+        final ShmName name = ShmName.of(shm.next("listed"));
+        final ShmSegments segments = ShmSegments.in(directory);
         try (ShmSegment segment = ShmSegment.create(name, LENGTH))
         {
             assertTrue(segment.isCreator());
@@ -53,7 +55,7 @@ class ShmSegmentsTest
             assertEquals(ShmSegmentInfo.Liveness.LIVE, info.liveness());
             assertEquals(info.pids(), segments.inspect(name.name()).orElseThrow().pids());
             // Closing no longer unmaps (the cleaner does, once the buffer is unreachable), so this JVM stays a mapper
-            // after close: shouldListChildAsMapperOnlyUntilItExits shows a process leaving the list.
+            // after close: ShmSegmentsChildTest (system-tests) shows a process leaving the list.
         }
         finally
         {
@@ -62,30 +64,10 @@ class ShmSegmentsTest
     }
 
     @Test
-    void shouldListChildAsMapperOnlyUntilItExits(final ShmTestNames names)
+    void shouldRefuseToRemoveLiveSegmentUnlessForced()
     {
-        final String name = names.next("child-mapper");
-        final ShmSegments segments = ShmSegments.in(names.directory());
-        try (ZeroqQueue queue = ZeroqQueue.create(name, 2, 8);
-            ChildProcess child = ChildJvm.mainClass(ShmqTool.class)
-                .args("recv", "zeroq", name, "--timeout", Long.toString(CHILD_TIMEOUT.toMillis())).start())
-        {
-            awaitPids(segments, name, (pids) -> pids.contains(child.pid()), child);
-
-            queue.putNowait(new byte[8]);
-            assertEquals(ShmqTool.EXIT_OK, child.waitFor(CHILD_TIMEOUT), child.describe());
-
-            final ShmSegmentInfo after = segments.inspect(name).orElseThrow();
-            assertFalse(after.pids().contains(child.pid()), after.toString());
-            assertTrue(after.pids().contains(THIS_PID), after.toString());
-        }
-    }
-
-    @Test
-    void shouldRefuseToRemoveLiveSegmentUnlessForced(final ShmTestNames names)
-    {
-        final ShmName name = names.nextShmName();
-        final ShmSegments segments = ShmSegments.in(names.directory());
+        final ShmName name = ShmName.of(shm.next("live"));
+        final ShmSegments segments = ShmSegments.in(directory);
         try (ShmSegment segment = ShmSegment.create(name, LENGTH))
         {
             assertTrue(segment.isCreator());
@@ -105,16 +87,16 @@ class ShmSegmentsTest
     }
 
     @Test
-    void shouldCleanStaleSegmentOnly(final ShmTestNames names, @TempDir final Path dir) throws IOException
+    void shouldCleanStaleSegmentOnly(@TempDir final Path dir) throws IOException
     {
-        final ShmName stale = names.nextShmName();
-        final ShmName live = names.nextShmName();
+        final ShmName stale = ShmName.of(shm.next("stale"));
+        final ShmName live = ShmName.of(shm.next("live"));
         try (ShmSegment liveSegment = ShmSegment.create(live, LENGTH))
         {
             assertTrue(liveSegment.isCreator());
             Files.write(stale.path(), new byte[LENGTH]);
             // This JVM as the only process: the real /proc may hold maps nobody can read (then nothing is stale).
-            final ShmSegments segments = ShmSegments.in(names.directory(), FakeProc.withThisJvm(dir).root());
+            final ShmSegments segments = ShmSegments.in(directory, FakeProc.withThisJvm(dir).root());
             assertTrue(segments.inspect(stale.name()).orElseThrow().isStale());
 
             final ShmSegments.CleanReport report = segments.clean(ShmSegments.CleanOptions.DEFAULT
@@ -132,14 +114,14 @@ class ShmSegmentsTest
     }
 
     @Test
-    void shouldFindMappersByDeviceAndInodeWhateverTheName(final ShmTestNames names)
+    void shouldFindMappersByDeviceAndInodeWhateverTheName()
     {
         // The kernel shows an unlinked file's path with " (deleted)" appended and a newline as \012: a name-based scan
         // takes the first for an unlinked "x" and never finds the second.
-        final String base = names.next("odd-names");
+        final String base = shm.next("odd-names");
         final List<ShmName> odd = List.of(
-            ShmName.of(names.directory(), base + " (deleted)"), ShmName.of(names.directory(), base + "\nline"));
-        final ShmSegments segments = ShmSegments.in(names.directory());
+            ShmName.of(directory, base + " (deleted)"), ShmName.of(directory, base + "\nline"));
+        final ShmSegments segments = ShmSegments.in(directory);
         try (ShmSegment deletedLookalike = ShmSegment.create(odd.get(0), LENGTH);
             ShmSegment withNewline = ShmSegment.create(odd.get(1), LENGTH))
         {
@@ -320,20 +302,6 @@ class ShmSegmentsTest
         assertTrue(ex.getMessage().endsWith(" has no self (expected Linux procfs)"), ex.getMessage());
         assertThrows(IllegalStateException.class, () -> segments.clean(ShmSegments.CleanOptions.DEFAULT));
         assertTrue(Files.exists(shm.resolve("seg")));
-    }
-
-    private static void awaitPids(
-        final ShmSegments segments, final String name, final Predicate<List<Long>> condition, final ChildProcess child)
-    {
-        final long deadline = System.nanoTime() + CHILD_TIMEOUT.toNanos();
-        List<Long> pids = segments.inspect(name).orElseThrow().pids();
-        while (!condition.test(pids))
-        {
-            assertTrue(child.isAlive() && System.nanoTime() - deadline < 0,
-                "pids=" + pids + " (expected the child among them within " + CHILD_TIMEOUT + ")" + child.describe());
-            LockSupport.parkNanos(POLL_NANOS);
-            pids = segments.inspect(name).orElseThrow().pids();
-        }
     }
 
     private static void removeAll(final ShmSegments segments, final List<ShmName> names)

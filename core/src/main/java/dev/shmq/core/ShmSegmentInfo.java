@@ -1,4 +1,4 @@
-package dev.shmq.testkit;
+package dev.shmq.core;
 
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,7 +1,4 @@
-package dev.shmq.testkit;
-
-import dev.shmq.core.ShmName;
-import dev.shmq.core.ShmSegment;
+package dev.shmq.core;
 
 import java.io.BufferedReader;
 import java.io.IOException;
