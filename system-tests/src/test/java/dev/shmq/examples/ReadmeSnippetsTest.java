@@ -24,7 +24,7 @@ class ReadmeSnippetsTest
 {
     private static final Path ROOT = Path.of("..");
     private static final List<Path> SOURCES = List.of(
-        ROOT.resolve("testkit/src/test/java/dev/shmq/examples/ReadmeExamples.java"),
+        ROOT.resolve("system-tests/src/test/java/dev/shmq/examples/ReadmeExamples.java"),
         ROOT.resolve("layout/src/test/java/dev/shmq/layout/MarketDataTickExampleTest.java"));
     private static final Pattern TAGGED = Pattern.compile("// tag::([\\w-]+)\\[]\\n(.*?)\\n\\s*// end::\\1\\[]",
         Pattern.DOTALL);
