@@ -404,4 +404,69 @@ class ShmqToolTest
         assertTrue(Files.exists(names.directory().resolve(name)));
         assertEquals(ShmqTool.EXIT_OK, run("--proc", proc, "rm", name, "--force"), stderr);
     }
+
+    @Test
+    void shouldTakeCommonOptionsBeforeOrAfterTheCommand(@TempDir final Path dir) throws IOException
+    {
+        final Path shm = Files.createDirectory(dir.resolve("shm"));
+        Files.write(shm.resolve("garbage"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
+        final String proc = FakeProc.withThisJvm(dir).root().toString();
+
+        for (final String[] args : List.of(
+            new String[] {"--dir", shm.toString(), "--proc", proc, "list"},
+            new String[] {"list", "--dir", shm.toString(), "--proc", proc},
+            new String[] {"--proc", proc, "list", "--dir=" + shm}))
+        {
+            assertEquals(ShmqTool.EXIT_OK, run(args), stderr);
+            assertTrue(lineWith(stdout, "garbage").endsWith(" -"), stdout);
+        }
+        assertEquals(ShmqTool.EXIT_FAILURE, run("inspect", "garbage", "--dir", shm.toString(), "--proc", proc));
+        assertTrue(stdout.contains("mapped_by            nobody (stale)"), stdout);
+        assertOneLineFailure("inspect: garbage: no SlickQueue or zeroq header matches length=9");
+    }
+
+    @Test
+    void shouldPrintUsageOnRequestAndFailWithoutCommand()
+    {
+        for (final String[] args : List.of(
+            new String[] {"help"}, new String[] {"--help"}, new String[] {"-h"}, new String[] {"help", "recv"}))
+        {
+            assertEquals(ShmqTool.EXIT_OK, run(args), stderr);
+            assertTrue(stdout.startsWith("Usage: shmq "), stdout);
+            assertEquals("", stderr);
+        }
+        assertEquals(ShmqTool.EXIT_OK, run("clean", "--help"), stderr);
+        assertTrue(stdout.startsWith("Usage: shmq clean "), stdout);
+        assertTrue(stdout.contains("--min-age=S") && stdout.contains("(default: 60)"), stdout);
+
+        assertEquals(ShmqTool.EXIT_USAGE, run());
+        assertOneLineFailure("missing COMMAND (usage: shmq help)");
+    }
+
+    @Test
+    void shouldReportEveryUsageErrorOnOneLine()
+    {
+        assertEquals(ShmqTool.EXIT_USAGE, run("send", "zeroq", "x", "--count", "-1"));
+        assertOneLineFailure("send: --count=-1 (expected a number >= 0)");
+        assertEquals(ShmqTool.EXIT_USAGE, run("clean", "--min-age"));
+        assertOneLineFailure("clean: --min-age needs a value");
+        assertEquals(ShmqTool.EXIT_USAGE, run("list", "extra"));
+        assertOneLineFailure("list: unexpected arguments [extra]");
+        assertEquals(ShmqTool.EXIT_USAGE, run("rm", "x", "--bogus"));
+        assertOneLineFailure("rm: unexpected arguments [--bogus]");
+        assertEquals(ShmqTool.EXIT_USAGE, run("--bogus"));
+        assertOneLineFailure("unexpected arguments [--bogus]");
+    }
+
+    @Test
+    void shouldTakeArgumentsStartingWithAtSignLiterallyNotAsArgumentFiles(
+        final ShmTestNames names, @TempDir final Path dir) throws IOException
+    {
+        final Path argumentFile = Files.writeString(dir.resolve("args"), names.next("tool-expanded"));
+
+        assertEquals(ShmqTool.EXIT_FAILURE, run("inspect", "@" + argumentFile));
+
+        assertTrue(stderr.contains("expected no '/'"), stderr);
+        assertOneLineFailure("inspect: ");
+    }
 }
