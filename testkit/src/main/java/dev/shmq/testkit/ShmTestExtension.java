@@ -1,6 +1,7 @@
 package dev.shmq.testkit;
 
 import dev.shmq.core.ShmName;
+import dev.shmq.core.ShmSegments;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;

@@ -1,8 +1,8 @@
 /**
- * Tools for testing code that shares memory across processes: {@link dev.shmq.testkit.ShmSegments} lists and removes
- * shared-memory objects and the processes that map them, {@link dev.shmq.testkit.ShmTestExtension} gives JUnit 5 tests
- * unique names and catches leaks, {@link dev.shmq.testkit.ChildJvm} and {@link dev.shmq.testkit.NativePeer} start
- * Java and C/C++ peers as {@link dev.shmq.testkit.ChildProcess}es with a handshake, a deadline on every wait and a
- * SIGKILL for fault tests.
+ * Tools for testing code that shares memory across processes: {@link dev.shmq.testkit.ShmTestExtension} gives JUnit 5
+ * tests unique names and catches leaks, {@link dev.shmq.testkit.ChildJvm} and {@link dev.shmq.testkit.NativePeer}
+ * start Java and C/C++ peers as {@link dev.shmq.testkit.ChildProcess}es with a handshake, a deadline on every wait and
+ * a SIGKILL for fault tests, and {@link dev.shmq.testkit.ShmqPeers} are shmq's own C++ peers of both protocols. Listing
+ * and removing segments is core's {@link dev.shmq.core.ShmSegments}.
  */
 package dev.shmq.testkit;
