@@ -81,7 +81,8 @@ public final class TempShm implements AutoCloseable
      */
     public static void write(final String name, final ByteBuffer contents)
     {
-        try (FileChannel channel = FileChannel.open(path(name), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))
+        try (FileChannel channel =
+            FileChannel.open(path(name), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))
         {
             contents.rewind();
             while (contents.hasRemaining())

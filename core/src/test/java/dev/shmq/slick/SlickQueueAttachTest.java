@@ -280,7 +280,8 @@ class SlickQueueAttachTest
 
         final IllegalStateException size = assertThrows(
             IllegalStateException.class, () -> SlickQueue.create(name, 16, 16));
-        assertTrue(size.getMessage().contains("size=8") && size.getMessage().contains("expected 16"), size.getMessage());
+        assertTrue(
+            size.getMessage().contains("size=8") && size.getMessage().contains("expected 16"), size.getMessage());
 
         final IllegalStateException creatorElementSize = assertThrows(
             IllegalStateException.class, () -> SlickQueue.create(name, 8, 32));

@@ -2,7 +2,6 @@ package dev.shmq.slick;
 
 
 import dev.shmq.core.TempShm;
-import dev.shmq.slick.SlickQueueDescriptor;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.NoOpIdleStrategy;
@@ -125,7 +124,8 @@ class SlickQueueTest
     {
         final SlickQueue queue = SlickQueue.local(8, 1);
         final IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> queue.reserve(0));
-        assertTrue(zero.getMessage().contains("n=0") && zero.getMessage().contains("expected 1 to 8"), zero.getMessage());
+        assertTrue(
+            zero.getMessage().contains("n=0") && zero.getMessage().contains("expected 1 to 8"), zero.getMessage());
         final IllegalArgumentException big = assertThrows(IllegalArgumentException.class, () -> queue.reserve(9));
         assertTrue(big.getMessage().contains("n=9") && big.getMessage().contains("expected 1 to 8"), big.getMessage());
 

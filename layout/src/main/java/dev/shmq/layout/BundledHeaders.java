@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * The C++ headers shmq ships for its two protocols, written by hand from the specification the way a C++ peer
  * declares the structs, and checked against {@code dev.shmq.slick.SlickQueueDescriptor} and
- * {@code dev.shmq.zeroq.ZeroqDescriptor} by core's layout tests. C++ peers (tests, tools, user programs) include them after {@link #extract(Path)}:
+ * {@code dev.shmq.zeroq.ZeroqDescriptor} by core's layout tests. C++ peers (tests, tools, user programs) include them
+ * after {@link #extract(Path)}:
  *
  * <pre>{@code
  * Path includeRoot = BundledHeaders.extract(Path.of("target/cpp-include"));

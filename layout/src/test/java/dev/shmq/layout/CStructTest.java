@@ -138,7 +138,8 @@ class CStructTest
     void shouldCompareByLayout()
     {
         assertEquals(CStruct.builder("A").u32("x").build(), CStruct.builder("A").u32("x").build());
-        assertEquals(CStruct.builder("A").u32("x").build().hashCode(), CStruct.builder("A").u32("x").build().hashCode());
+        assertEquals(
+            CStruct.builder("A").u32("x").build().hashCode(), CStruct.builder("A").u32("x").build().hashCode());
         assertNotEquals(CStruct.builder("A").u32("x").build(), CStruct.builder("A").i32("x").build());
         assertNotEquals(CStruct.builder("A").u32("x").build(), CStruct.builder("A").alignas(8).u32("x").build());
     }

@@ -34,8 +34,8 @@ class MarketDataTickExampleTest
 
         final CppLayoutChecker gpp = new CppLayoutChecker();
         gpp.verify(tick);                     // g++ lays the same declaration out the same way
-        gpp.verifyAgainstHeader(              // and the C++ peer's own header matches it, member by member
-            Path.of("src/test/resources/cpp/market_data_tick.h"), "md::MarketDataTick", tick);
+        // and the C++ peer's own header matches it, member by member:
+        gpp.verifyAgainstHeader(Path.of("src/test/resources/cpp/market_data_tick.h"), "md::MarketDataTick", tick);
         // end::layout-tick[]
     }
 }

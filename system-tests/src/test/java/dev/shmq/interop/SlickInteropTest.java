@@ -247,7 +247,8 @@ class SlickInteropTest
         }
     }
 
-    private static List<Long> steal(final SlickQueue queue, final AtomicCursor cursor, final CompletableFuture<?> producing)
+    private static List<Long> steal(
+        final SlickQueue queue, final AtomicCursor cursor, final CompletableFuture<?> producing)
     {
         final List<Long> claimed = new ArrayList<>();
         final SlickEntry entry = new SlickEntry();

@@ -142,7 +142,8 @@ class CreationRaceTest
 
     private static void assertIntact(final AtomicBuffer buffer, final int capacity)
     {
-        assertEquals(SlickQueueDescriptor.INIT_STATE_READY, buffer.getIntVolatile(SlickQueueDescriptor.INIT_STATE_OFFSET));
+        assertEquals(
+            SlickQueueDescriptor.INIT_STATE_READY, buffer.getIntVolatile(SlickQueueDescriptor.INIT_STATE_OFFSET));
         assertEquals(SlickQueueDescriptor.MAGIC, buffer.getIntVolatile(SlickQueueDescriptor.HEADER_MAGIC_OFFSET));
         assertEquals(capacity, buffer.getInt(SlickQueueDescriptor.SIZE_OFFSET));
         assertEquals(ELEMENT_SIZE, buffer.getInt(SlickQueueDescriptor.ELEMENT_SIZE_OFFSET));

@@ -361,7 +361,8 @@ public final class ReliabilityMain
                 queue.capacity() != size || queue.elementSize() != elementSize)
             {
                 throw new IllegalStateException("init_state=" + initState + " magic=0x" + Integer.toHexString(magic) +
-                    " size=" + queue.capacity() + " element_size=" + queue.elementSize() + " (expected a ready header)");
+                    " size=" + queue.capacity() + " element_size=" + queue.elementSize() +
+                    " (expected a ready header)");
             }
             say("ATTACHED " + ProcessHandle.current().pid() + " initialiser=" + (queue.isCreator() ? 1 : 0));
             awaitLine();

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.time.Duration;
 import java.util.ArrayList;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -157,13 +158,7 @@ class SlickMixedStressTest
         try (SlickQueue queue = SlickQueue.create(name, capacity, SlickStamp.ELEMENT_SIZE);
             AtomicCursor end = AtomicCursor.create(endName))
         {
-            final Map<String, ChildProcess> childReaders = new LinkedHashMap<>();
-            childReaders.put("java-copy", ChildJvm.mainClass(SlickMixedMain.class).name("java-copy-read")
-                .args("copy-read", name, endName, maxNArg, producersArg, Long.toString(SLOW)).start());
-            childReaders.put("cpp-copy", peer.start("lapped-read", name, endName, maxNArg, producersArg, "copy",
-                Long.toString(FAST)));
-            childReaders.put("cpp-inplace", peer.start("lapped-read", name, endName, maxNArg, producersArg,
-                "inplace", Long.toString(SLOW)));
+            final Map<String, ChildProcess> childReaders = startChildReaders(name, endName, maxNArg, producersArg);
             children.addAll(childReaders.values());
             final List<ChildProcess> producers = new ArrayList<>();
             producers.add(ChildJvm.mainClass(SlickMixedMain.class).name("java-produce")
@@ -192,31 +187,16 @@ class SlickMixedStressTest
             final long start = System.nanoTime();
             threads.forEach(Thread::start);
             producers.forEach((producer) -> producer.send("GO"));
-            long producedElements = 0;
-            long lappedProducers = 0;
-            for (final ChildProcess producer : producers)
-            {
-                final String done = producer.awaitLine(RESULT, deadline);
-                assertTrue(done.startsWith("DONE"), done + producer.describe());
-                producedElements += PeerLines.numbers(done).get("elements");
-                lappedProducers += PeerLines.numbers(done).get("lapped");
-                assertEquals(0, producer.waitFor(deadline), producer.describe());
-            }
+            final Map<String, Long> produced = awaitProducers(producers, deadline);
+            final long producedElements = produced.get("elements");
+            final long lappedProducers = produced.get("lapped");
             long published = 0;
             for (int p = 0; p < PRODUCERS; p++)
             {
                 published += SlickStamp.elements(p, perProducer, maxN);
             }
             assertEquals(published, producedElements, "elements the producers say they published");
-            // One lap of single-element entries rewrites every slot: a reader waiting at a slot that a lapped
-            // producer's late publish left pointing back moves on (see the class comment).
-            for (long sequence = 0; sequence < capacity; sequence++)
-            {
-                final long index = queue.reserve();
-                SlickStamp.fill(queue.buffer(), queue.offset(index), index, 1, SlickStamp.FLUSH_PRODUCER, sequence);
-                queue.publish(index);
-            }
-            published += capacity;
+            published += flushLap(queue, capacity);
             final long finalIndex = queue.initialReadingIndex();
             // release: the readers read up to the final index once they see it.
             end.store(finalIndex);
@@ -244,35 +224,7 @@ class SlickMixedStressTest
             threadResults.forEach((reader, line) -> results.put(reader, String.valueOf(line.get())));
             final long elapsed = System.nanoTime() - start;
 
-            // Every reader's verdict first, then one assertion with all of them, so a failure shows the whole run.
-            final List<String> failures = new ArrayList<>();
-            final StringBuilder figures = new StringBuilder();
-            for (final Map.Entry<String, String> result : results.entrySet())
-            {
-                final String reader = result.getKey();
-                final String line = result.getValue();
-                System.out.println("READER " + scenario + " " + reader + ": " + line);
-                if (!line.startsWith("DONE"))
-                {
-                    failures.add(reader + " reported a failure on a valid queue: " + line);
-                }
-                else if (reader.equals("java-read-last"))
-                {
-                    if (0 == PeerLines.numbers(line).get("lasts"))
-                    {
-                        failures.add(reader + " never got an entry from readLast: " + line);
-                    }
-                }
-                else
-                {
-                    check(reader, PeerLines.numbers(line), published, finalIndex, 1 == maxN, lappedProducers, failures);
-                    figures.append("; ").append(reader).append(" delivered=").append(PeerLines.numbers(line).get("delivered"))
-                        .append(" lost=").append(PeerLines.numbers(line).get("lost"))
-                        .append(" late=").append(PeerLines.numbers(line).get("late"));
-                }
-            }
-            assertTrue(failures.isEmpty(), String.join("\n", failures) + "\n(published=" + published +
-                ", final index=" + finalIndex + ')');
+            final String figures = assertReaders(scenario, results, published, finalIndex, maxN, lappedProducers);
             for (final ChildProcess reader : childReaders.values())
             {
                 assertEquals(0, reader.waitFor(deadline), reader.describe());
@@ -292,6 +244,96 @@ class SlickMixedStressTest
         {
             children.forEach(ChildProcess::close);
         }
+    }
+
+    /** @return the producers' reports summed: {@code elements} published and {@code lapped} entries. */
+    private static Map<String, Long> awaitProducers(final List<ChildProcess> producers, final Duration deadline)
+    {
+        final Map<String, Long> sums = new HashMap<>(Map.of("elements", 0L, "lapped", 0L));
+        for (final ChildProcess producer : producers)
+        {
+            final String done = producer.awaitLine(RESULT, deadline);
+            assertTrue(done.startsWith("DONE"), done + producer.describe());
+            final Map<String, Long> numbers = PeerLines.numbers(done);
+            sums.merge("elements", numbers.get("elements"), Long::sum);
+            sums.merge("lapped", numbers.get("lapped"), Long::sum);
+            assertEquals(0, producer.waitFor(deadline), producer.describe());
+        }
+        return sums;
+    }
+
+    private static Map<String, ChildProcess> startChildReaders(
+        final String name, final String endName, final String maxNArg, final String producersArg)
+    {
+        final Map<String, ChildProcess> childReaders = new LinkedHashMap<>();
+        childReaders.put("java-copy", ChildJvm.mainClass(SlickMixedMain.class).name("java-copy-read")
+            .args("copy-read", name, endName, maxNArg, producersArg, Long.toString(SLOW)).start());
+        childReaders.put("cpp-copy", peer.start("lapped-read", name, endName, maxNArg, producersArg, "copy",
+            Long.toString(FAST)));
+        childReaders.put("cpp-inplace", peer.start("lapped-read", name, endName, maxNArg, producersArg,
+            "inplace", Long.toString(SLOW)));
+        return childReaders;
+    }
+
+    /**
+     * One lap of single-element entries rewrites every slot: a reader waiting at a slot that a lapped producer's late
+     * publish left pointing back moves on (see the class comment).
+     *
+     * @return the elements published.
+     */
+    private static long flushLap(final SlickQueue queue, final int capacity)
+    {
+        for (long sequence = 0; sequence < capacity; sequence++)
+        {
+            final long index = queue.reserve();
+            SlickStamp.fill(queue.buffer(), queue.offset(index), index, 1, SlickStamp.FLUSH_PRODUCER, sequence);
+            queue.publish(index);
+        }
+        return capacity;
+    }
+
+    /**
+     * Every reader's verdict first, then one assertion with all of them, so a failure shows the whole run.
+     *
+     * @return the readers' figures for the report line.
+     */
+    private static String assertReaders(
+        final String scenario,
+        final Map<String, String> results,
+        final long published,
+        final long finalIndex,
+        final int maxN,
+        final long lappedProducers)
+    {
+        final List<String> failures = new ArrayList<>();
+        final StringBuilder figures = new StringBuilder();
+        for (final Map.Entry<String, String> result : results.entrySet())
+        {
+            final String reader = result.getKey();
+            final String line = result.getValue();
+            System.out.println("READER " + scenario + " " + reader + ": " + line);
+            if (!line.startsWith("DONE"))
+            {
+                failures.add(reader + " reported a failure on a valid queue: " + line);
+            }
+            else if (reader.equals("java-read-last"))
+            {
+                if (0 == PeerLines.numbers(line).get("lasts"))
+                {
+                    failures.add(reader + " never got an entry from readLast: " + line);
+                }
+            }
+            else
+            {
+                final Map<String, Long> numbers = PeerLines.numbers(line);
+                check(reader, numbers, published, finalIndex, 1 == maxN, lappedProducers, failures);
+                figures.append("; ").append(reader).append(" delivered=").append(numbers.get("delivered"))
+                    .append(" lost=").append(numbers.get("lost")).append(" late=").append(numbers.get("late"));
+            }
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures) + "\n(published=" + published +
+            ", final index=" + finalIndex + ')');
+        return figures.toString();
     }
 
     private static Thread readerThread(

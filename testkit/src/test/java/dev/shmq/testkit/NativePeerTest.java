@@ -98,7 +98,8 @@ class NativePeerTest
     @Test
     void shouldReportCompilerDiagnostic(@TempDir final Path dir) throws IOException
     {
-        final Path source = Files.writeString(dir.resolve("broken.cpp"), "int main()\n{\n    return undeclared_thing;\n}\n");
+        final Path source =
+            Files.writeString(dir.resolve("broken.cpp"), "int main()\n{\n    return undeclared_thing;\n}\n");
         final NativePeer.Builder builder = NativePeer.builder("broken").sourceFile(source).buildDirectory(dir);
 
         final IllegalStateException ex = assertThrows(IllegalStateException.class, builder::build);
