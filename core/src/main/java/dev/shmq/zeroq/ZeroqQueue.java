@@ -174,8 +174,9 @@ public final class ZeroqQueue implements AutoCloseable
         try
         {
             final AtomicBuffer buffer = segment.buffer();
-            // acquire: the creator writes element_size last with release, so a non-zero value means the rest of
-            // the header and every cell are initialised.
+            // acquire: a Java creator writes element_size last with release, so a non-zero value means the rest
+            // of the header and every cell are initialised. The Rust creator writes the header first and the cells
+            // after it, with plain stores: awaitFreshCells() below covers that.
             long elementSize = buffer.getLongAcquire(ELEMENT_SIZE_OFFSET);
             while (0 == elementSize && System.nanoTime() - deadline < 0)
             {
@@ -185,6 +186,7 @@ public final class ZeroqQueue implements AutoCloseable
             final long bufferMask = buffer.getLong(BUFFER_MASK_OFFSET);
             final int capacity = ZeroqDescriptor.checkHeader(elementSize, bufferMask, segment.length());
             checkPositions(buffer, capacity, segment.name().name());
+            awaitFreshCells(buffer, capacity, deadline, segment.name().name());
             return new ZeroqQueue(buffer, segment, capacity, (int)elementSize, false, config);
         }
         catch (final RuntimeException ex)
@@ -233,6 +235,40 @@ public final class ZeroqQueue implements AutoCloseable
         buffer.putLong(BUFFER_MASK_OFFSET, capacity - 1);
         // release, last: an opener that reads a non-zero element_size with acquire sees a complete header and cells.
         buffer.putLongRelease(ELEMENT_SIZE_OFFSET, elementSize);
+    }
+
+    /**
+     * zeroq's Rust creator (the Python binding's) writes the header, {@code element_size} included, before it sets
+     * cell i to i in a loop of plain stores. An opener that used the queue in between could commit into cell 0 and
+     * have the creator's loop overwrite it, losing the element and stalling every consumer. A queue nobody has
+     * used yet ({@code enqueue_pos = dequeue_pos = 0}) has every cell at its index, so wait, within the open
+     * deadline, for the last cell and cell 1 to hold theirs: the loop writes them last and early, in order.
+     */
+    private static void awaitFreshCells(
+        final AtomicBuffer buffer, final int capacity, final long deadline, final String name)
+    {
+        // acquire, each: positions first, then the cells they say are pristine.
+        if (0 != buffer.getLongAcquire(ENQUEUE_POS_OFFSET) || 0 != buffer.getLongAcquire(DEQUEUE_POS_OFFSET))
+        {
+            return;
+        }
+        final int lastCell = capacity - 1;
+        while (true)
+        {
+            final long last = buffer.getLongAcquire(cellOffset(lastCell));
+            final long second = buffer.getLongAcquire(cellOffset(1));
+            if (lastCell == last && 1 == second)
+            {
+                return;
+            }
+            if (System.nanoTime() - deadline >= 0)
+            {
+                throw new IllegalStateException("zeroq segment " + name + " cells not initialised: cell " + lastCell +
+                    " sequence=" + Long.toUnsignedString(last) + ", cell 1 sequence=" + Long.toUnsignedString(second) +
+                    " (expected " + lastCell + " and 1 in a queue never used, within the open timeout)");
+            }
+            LockSupport.parkNanos(OPEN_POLL_NANOS);
+        }
     }
 
     private static void checkPositions(final AtomicBuffer buffer, final int capacity, final String name)

@@ -1,5 +1,7 @@
 package dev.shmq.zeroq;
 
+import dev.shmq.core.ShmName;
+import dev.shmq.core.ShmSegment;
 import dev.shmq.core.TempShm;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -241,6 +243,31 @@ class ZeroqSafetyTest
             assertArrayEquals(element(100 + i), queue.poll());
         }
         assertNull(queue.poll());
+    }
+
+    @Test
+    void shouldNotUseAFreshQueueWhoseCreatorHasNotWrittenItsCellsYet()
+    {
+        final String name = shm.next("zeroq-rust-order");
+        final ShmSegment creator = shm.track(ShmSegment.create(
+            ShmName.of(name), ZeroqDescriptor.totalLength(CAPACITY, ELEMENT_SIZE)));
+        // As zeroq's Rust creator does: the header first (element_size included), the cells afterwards.
+        creator.buffer().putLong(ZeroqDescriptor.BUFFER_MASK_OFFSET, CAPACITY - 1);
+        creator.buffer().putLongRelease(ZeroqDescriptor.ELEMENT_SIZE_OFFSET, ELEMENT_SIZE);
+
+        final IllegalStateException ex = assertThrows(IllegalStateException.class,
+            () -> ZeroqQueue.open(name, new ZeroqConfig().openTimeout(20, TimeUnit.MILLISECONDS)));
+        assertEquals("zeroq segment " + name + " cells not initialised: cell 7 sequence=0, cell 1 sequence=0 " +
+            "(expected 7 and 1 in a queue never used, within the open timeout)", ex.getMessage());
+
+        for (int i = 0; i < CAPACITY; i++)
+        {
+            creator.buffer().putLongRelease(ZeroqDescriptor.cellOffset(i), i);
+        }
+        try (ZeroqQueue opened = ZeroqQueue.open(name, new ZeroqConfig().openTimeout(20, TimeUnit.MILLISECONDS)))
+        {
+            assertFullCycle(opened);
+        }
     }
 
     /** Fills the queue to capacity and empties it: proves no cell is held. */
