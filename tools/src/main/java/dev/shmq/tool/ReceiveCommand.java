@@ -11,8 +11,8 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -26,15 +26,8 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "recv", description = "receive and print, or verify checked payloads")
 final class ReceiveCommand extends ToolCommand
 {
-    @Parameters(
-        index = "0",
-        paramLabel = QueueProtocol.LABEL,
-        converter = QueueProtocol.Converter.class,
-        description = "the queue's protocol")
-    private QueueProtocol protocol;
-
-    @Parameters(index = "1", paramLabel = "NAME", description = "the queue")
-    private String name;
+    @Mixin
+    private QueueTarget target;
 
     @Option(
         names = "--count",
@@ -63,7 +56,7 @@ final class ReceiveCommand extends ToolCommand
     int execute() throws InterruptedException
     {
         final Verifier verifier = new Verifier(verify);
-        guarded(shmName(name), (guard) -> QueueProtocol.ZEROQ == protocol ?
+        guarded(shmName(target.name), (guard) -> QueueProtocol.ZEROQ == target.protocol ?
             receiveZeroq(guard, verifier) : receiveSlick(guard, verifier));
         if (verify)
         {
@@ -74,7 +67,7 @@ final class ReceiveCommand extends ToolCommand
 
     private long receiveZeroq(final ShmSegment guard, final Verifier verifier) throws InterruptedException
     {
-        try (ZeroqQueue queue = ZeroqQueue.open(name))
+        try (ZeroqQueue queue = ZeroqQueue.open(target.name))
         {
             final int elementSize = queue.elementSize();
             final UnsafeBuffer element = new UnsafeBuffer(new byte[elementSize]);
@@ -94,7 +87,7 @@ final class ReceiveCommand extends ToolCommand
 
     private long receiveSlick(final ShmSegment guard, final Verifier verifier)
     {
-        try (SlickQueue queue = SlickQueue.open(name, slickElementSize(guard)))
+        try (SlickQueue queue = SlickQueue.open(target.name, slickElementSize(guard)))
         {
             final SlickCursor cursor = new SlickCursor(fromStart ? 0 : queue.initialReadingIndex());
             final SlickEntry entry = new SlickEntry();

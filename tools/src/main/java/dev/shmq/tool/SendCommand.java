@@ -6,8 +6,8 @@ import dev.shmq.slick.SlickQueue;
 import dev.shmq.zeroq.ZeroqQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -24,15 +24,8 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "send", description = "send checked payloads, or the lines of standard input")
 final class SendCommand extends ToolCommand
 {
-    @Parameters(
-        index = "0",
-        paramLabel = QueueProtocol.LABEL,
-        converter = QueueProtocol.Converter.class,
-        description = "the queue's protocol")
-    private QueueProtocol protocol;
-
-    @Parameters(index = "1", paramLabel = "NAME", description = "the queue")
-    private String name;
+    @Mixin
+    private QueueTarget target;
 
     @Option(
         names = "--count",
@@ -62,7 +55,7 @@ final class SendCommand extends ToolCommand
     int execute() throws InterruptedException
     {
         final Outgoing outgoing = new Outgoing(fromStdin ? readLines() : null, count, producer);
-        final long sent = guarded(shmName(name), (guard) -> QueueProtocol.ZEROQ == protocol ?
+        final long sent = guarded(shmName(target.name), (guard) -> QueueProtocol.ZEROQ == target.protocol ?
             sendZeroq(guard, outgoing) : sendSlick(guard, outgoing));
         tool().out().println("sent " + sent);
         return ShmqTool.EXIT_OK;
@@ -70,7 +63,7 @@ final class SendCommand extends ToolCommand
 
     private long sendZeroq(final ShmSegment guard, final Outgoing outgoing) throws InterruptedException
     {
-        try (ZeroqQueue queue = ZeroqQueue.open(name))
+        try (ZeroqQueue queue = ZeroqQueue.open(target.name))
         {
             final int elementSize = queue.elementSize();
             final UnsafeBuffer element = new UnsafeBuffer(new byte[elementSize]);
@@ -91,7 +84,7 @@ final class SendCommand extends ToolCommand
 
     private long sendSlick(final ShmSegment guard, final Outgoing outgoing)
     {
-        try (SlickQueue queue = SlickQueue.open(name, slickElementSize(guard)))
+        try (SlickQueue queue = SlickQueue.open(target.name, slickElementSize(guard)))
         {
             final long total = outgoing.total();
             for (long i = 0; i < total; i++)
