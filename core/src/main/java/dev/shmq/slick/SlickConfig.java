@@ -1,8 +1,11 @@
 package dev.shmq.slick;
 
+import dev.shmq.core.ShmName;
 import dev.shmq.core.ShmSegment;
 
+import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -22,6 +25,7 @@ public final class SlickConfig
     private Boolean unlinkOnClose;
     private long initTimeoutNanos = DEFAULT_INIT_TIMEOUT_NANOS;
     private Set<PosixFilePermission> permissions = ShmSegment.DEFAULT_PERMISSIONS;
+    private Path directory;
 
     /** Options with C++'s defaults. */
     public SlickConfig()
@@ -67,6 +71,26 @@ public final class SlickConfig
     {
         this.permissions = Set.copyOf(permissions);
         return this;
+    }
+
+    /**
+     * The directory the queue's name is resolved in, instead of the JVM-wide default
+     * ({@link ShmName#defaultDirectory()}: {@code /dev/shm}, or {@code -Dshmq.shm.dir}); another tmpfs or a
+     * hugetlbfs mount, for instance.
+     *
+     * @param directory the shared-memory directory.
+     * @return this.
+     */
+    public SlickConfig directory(final Path directory)
+    {
+        this.directory = Objects.requireNonNull(directory, "directory");
+        return this;
+    }
+
+    /** @return the name checked and resolved in this configuration's directory. */
+    ShmName shmName(final String name)
+    {
+        return null == directory ? ShmName.of(name) : ShmName.of(directory, name);
     }
 
     Set<PosixFilePermission> permissions()

@@ -183,7 +183,7 @@ public final class SlickQueue implements AutoCloseable
         final String name, final int capacity, final int elementSize, final SlickConfig config)
     {
         final int length = totalLength(capacity, elementSize);
-        final ShmName shmName = ShmName.of(name);
+        final ShmName shmName = config.shmName(name);
         final long initTimeoutNanos = config.initTimeoutNanos();
         final ShmSegment segment = ShmSegment.createOrOpen(
             shmName, length, config.permissions(), HEADER_LENGTH, initTimeoutNanos);
@@ -280,7 +280,7 @@ public final class SlickQueue implements AutoCloseable
         {
             throw new IllegalArgumentException("elementSize=" + elementSize + " (expected at least 1)");
         }
-        final ShmSegment segment = ShmSegment.open(ShmName.of(name), HEADER_LENGTH, initTimeoutNanos);
+        final ShmSegment segment = ShmSegment.open(config.shmName(name), HEADER_LENGTH, initTimeoutNanos);
         try
         {
             return attach(segment, 0, elementSize, config);

@@ -1,9 +1,11 @@
 package dev.shmq.zeroq;
 
 import dev.shmq.core.PhasedBackoffIdleStrategy;
+import dev.shmq.core.ShmName;
 import dev.shmq.core.ShmSegment;
 import org.agrona.concurrent.IdleStrategy;
 
+import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Objects;
 import java.util.Set;
@@ -41,6 +43,7 @@ public final class ZeroqConfig
     private Boolean unlinkOnClose;
     private Set<PosixFilePermission> permissions = ShmSegment.DEFAULT_PERMISSIONS;
     private long openTimeoutNanos = DEFAULT_OPEN_TIMEOUT_NANOS;
+    private Path directory;
 
     /**
      * @return spin for {@value #DEFAULT_SPIN_NANOS} ns, yield for {@value #DEFAULT_YIELD_NANOS} ns, then park with
@@ -105,6 +108,26 @@ public final class ZeroqConfig
         }
         this.openTimeoutNanos = unit.toNanos(timeout);
         return this;
+    }
+
+    /**
+     * The directory the queue's name is resolved in, instead of the JVM-wide default
+     * ({@link ShmName#defaultDirectory()}: {@code /dev/shm}, or {@code -Dshmq.shm.dir}); another tmpfs or a
+     * hugetlbfs mount, for instance.
+     *
+     * @param directory the shared-memory directory.
+     * @return this.
+     */
+    public ZeroqConfig directory(final Path directory)
+    {
+        this.directory = Objects.requireNonNull(directory, "directory");
+        return this;
+    }
+
+    /** @return the name checked and resolved in this configuration's directory. */
+    ShmName shmName(final String name)
+    {
+        return null == directory ? ShmName.of(name) : ShmName.of(directory, name);
     }
 
     Supplier<IdleStrategy> idleStrategy()

@@ -1,7 +1,6 @@
 package dev.shmq.zeroq;
 
 import dev.shmq.core.BufferBounds;
-import dev.shmq.core.ShmName;
 import dev.shmq.core.ShmSegment;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
@@ -131,7 +130,7 @@ public final class ZeroqQueue implements AutoCloseable
         final String name, final int capacity, final int elementSize, final ZeroqConfig config)
     {
         final int length = ZeroqDescriptor.totalLength(capacity, elementSize);
-        final ShmSegment segment = ShmSegment.create(ShmName.of(name), length, config.permissions());
+        final ShmSegment segment = ShmSegment.create(config.shmName(name), length, config.permissions());
         try
         {
             initialise(segment.buffer(), capacity, elementSize);
@@ -170,7 +169,7 @@ public final class ZeroqQueue implements AutoCloseable
     public static ZeroqQueue open(final String name, final ZeroqConfig config)
     {
         final long deadline = System.nanoTime() + config.openTimeoutNanos();
-        final ShmSegment segment = ShmSegment.open(ShmName.of(name), HEADER_LENGTH, config.openTimeoutNanos());
+        final ShmSegment segment = ShmSegment.open(config.shmName(name), HEADER_LENGTH, config.openTimeoutNanos());
         try
         {
             final AtomicBuffer buffer = segment.buffer();

@@ -3,12 +3,16 @@ package dev.shmq.zeroq;
 import dev.shmq.core.ShmName;
 import dev.shmq.core.ShmSegment;
 import dev.shmq.core.TempShm;
+import dev.shmq.slick.SlickConfig;
+import dev.shmq.slick.SlickQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -267,6 +271,40 @@ class ZeroqSafetyTest
         try (ZeroqQueue opened = ZeroqQueue.open(name, new ZeroqConfig().openTimeout(20, TimeUnit.MILLISECONDS)))
         {
             assertFullCycle(opened);
+        }
+    }
+
+    @Test
+    void shouldResolveNamesInTheConfiguredDirectoryOfBothQueues() throws IOException
+    {
+        final Path directory = Files.createTempDirectory(ShmName.defaultDirectory(), "shmq-test-dir-");
+        final String name = "shmq-test-in-dir";
+        try
+        {
+            final ZeroqConfig zeroqConfig = new ZeroqConfig().directory(directory);
+            try (ZeroqQueue created = ZeroqQueue.create(name, CAPACITY, ELEMENT_SIZE, zeroqConfig);
+                ZeroqQueue opened = ZeroqQueue.open(name, zeroqConfig))
+            {
+                assertTrue(Files.isRegularFile(directory.resolve(name)));
+                assertFalse(Files.exists(TempShm.path(name)), "nothing in the default directory");
+                assertTrue(created.offer(element(5)));
+                assertArrayEquals(element(5), opened.poll());
+            }
+            assertFalse(Files.exists(directory.resolve(name)), "the creator unlinked it in the directory");
+
+            final SlickConfig slickConfig = new SlickConfig().directory(directory);
+            try (SlickQueue created = SlickQueue.create(name, CAPACITY, ELEMENT_SIZE, slickConfig);
+                SlickQueue opened = SlickQueue.open(name, ELEMENT_SIZE, slickConfig))
+            {
+                assertTrue(created.isCreator() && !opened.isCreator());
+                assertTrue(Files.isRegularFile(directory.resolve(name)));
+            }
+            assertFalse(Files.exists(directory.resolve(name)));
+        }
+        finally
+        {
+            Files.deleteIfExists(directory.resolve(name));
+            Files.delete(directory);
         }
     }
 

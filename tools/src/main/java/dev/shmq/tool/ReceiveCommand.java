@@ -67,7 +67,7 @@ final class ReceiveCommand extends ToolCommand
 
     private long receiveZeroq(final ShmSegment guard, final Verifier verifier) throws InterruptedException
     {
-        try (ZeroqQueue queue = ZeroqQueue.open(target.name))
+        try (ZeroqQueue queue = ZeroqQueue.open(target.name, zeroqConfig()))
         {
             final int elementSize = queue.elementSize();
             final UnsafeBuffer element = new UnsafeBuffer(new byte[elementSize]);
@@ -87,7 +87,7 @@ final class ReceiveCommand extends ToolCommand
 
     private long receiveSlick(final ShmSegment guard, final Verifier verifier)
     {
-        try (SlickQueue queue = SlickQueue.open(target.name, slickElementSize(guard)))
+        try (SlickQueue queue = SlickQueue.open(target.name, slickElementSize(guard), slickConfig()))
         {
             final SlickCursor cursor = new SlickCursor(fromStart ? 0 : queue.initialReadingIndex());
             final SlickEntry entry = new SlickEntry();

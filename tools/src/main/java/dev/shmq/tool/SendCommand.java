@@ -63,7 +63,7 @@ final class SendCommand extends ToolCommand
 
     private long sendZeroq(final ShmSegment guard, final Outgoing outgoing) throws InterruptedException
     {
-        try (ZeroqQueue queue = ZeroqQueue.open(target.name))
+        try (ZeroqQueue queue = ZeroqQueue.open(target.name, zeroqConfig()))
         {
             final int elementSize = queue.elementSize();
             final UnsafeBuffer element = new UnsafeBuffer(new byte[elementSize]);
@@ -84,7 +84,7 @@ final class SendCommand extends ToolCommand
 
     private long sendSlick(final ShmSegment guard, final Outgoing outgoing)
     {
-        try (SlickQueue queue = SlickQueue.open(target.name, slickElementSize(guard)))
+        try (SlickQueue queue = SlickQueue.open(target.name, slickElementSize(guard), slickConfig()))
         {
             final long total = outgoing.total();
             for (long i = 0; i < total; i++)

@@ -143,17 +143,14 @@ public final class ShmqTool implements Callable<Integer>
     }
 
     /**
-     * Runs one command. Never throws: every failure is reported as one line on the error stream. The library's
-     * directory property ({@link ShmName#DIRECTORY_PROPERTY}), which {@code --dir} sets for the command, is as before
-     * when it returns.
+     * Runs one command. Never throws: every failure is reported as one line on the error stream. {@code --dir} reaches
+     * the queues through their configurations; no JVM-wide property is touched.
      *
      * @param args the command line.
      * @return the exit code: {@link #EXIT_OK}, {@link #EXIT_FAILURE} or {@link #EXIT_USAGE}.
      */
     public int run(final String[] args)
     {
-        // --dir sets the library's directory property for the command; put it back for whoever runs in this JVM next.
-        final String directoryProperty = System.getProperty(ShmName.DIRECTORY_PROPERTY);
         try
         {
             final CommandLine commandLine = new CommandLine(this)
@@ -174,17 +171,6 @@ public final class ShmqTool implements Callable<Integer>
             // Each command catches what it throws (ToolCommand): this is what picocli itself might throw.
             printFailure(null, ToolCommand.describe(ex));
             return EXIT_FAILURE;
-        }
-        finally
-        {
-            if (null == directoryProperty)
-            {
-                System.clearProperty(ShmName.DIRECTORY_PROPERTY);
-            }
-            else
-            {
-                System.setProperty(ShmName.DIRECTORY_PROPERTY, directoryProperty);
-            }
         }
     }
 
@@ -221,17 +207,6 @@ public final class ShmqTool implements Callable<Integer>
     Path directory()
     {
         return null == directory ? ShmName.defaultDirectory() : directory;
-    }
-
-    /**
-     * Makes the queues resolve names in {@code --dir} too, until {@link #run(String[])} returns.
-     */
-    void applyDirectory()
-    {
-        if (null != directory)
-        {
-            System.setProperty(ShmName.DIRECTORY_PROPERTY, directory.toString());
-        }
     }
 
     ShmSegments segments()

@@ -1,6 +1,8 @@
 package dev.shmq.tool;
 
 import dev.shmq.core.ShmName;
+import dev.shmq.slick.SlickConfig;
+import dev.shmq.zeroq.ZeroqConfig;
 import dev.shmq.core.ShmSegment;
 import dev.shmq.slick.SlickQueueDescriptor;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,7 +46,6 @@ abstract class ToolCommand implements Callable<Integer>
     {
         try
         {
-            tool.applyDirectory();
             return execute();
         }
         catch (final ParameterException ex)
@@ -92,6 +93,18 @@ abstract class ToolCommand implements Callable<Integer>
     ShmName shmName(final String name)
     {
         return ShmName.of(tool.directory(), name);
+    }
+
+    /** @return options that open zeroq queues in the tool's directory. */
+    ZeroqConfig zeroqConfig()
+    {
+        return new ZeroqConfig().directory(tool.directory());
+    }
+
+    /** @return options that open SlickQueues in the tool's directory. */
+    SlickConfig slickConfig()
+    {
+        return new SlickConfig().directory(tool.directory());
     }
 
     /**

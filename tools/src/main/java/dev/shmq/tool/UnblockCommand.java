@@ -27,7 +27,7 @@ final class UnblockCommand extends ToolCommand
 
     private String unblock(final ShmSegment guard)
     {
-        try (ZeroqQueue queue = ZeroqQueue.open(name))
+        try (ZeroqQueue queue = ZeroqQueue.open(name, zeroqConfig()))
         {
             guard.checkLength();
             final boolean stalled = queue.isStalled();
