@@ -763,6 +763,16 @@ public final class SlickQueue implements AutoCloseable
                 }
             }
         }
+        catch (final InternalError fault)
+        {
+            // HotSpot raises a read of a page past the end of a truncated object as an InternalError: when the
+            // object was indeed truncated, say so as the length check would have.
+            if (null != segment)
+            {
+                segment.checkLength();
+            }
+            throw fault;
+        }
         finally
         {
             idleStrategy.reset();

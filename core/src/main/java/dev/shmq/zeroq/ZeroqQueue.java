@@ -1203,22 +1203,35 @@ public final class ZeroqQueue implements AutoCloseable
         }
         final long start = System.nanoTime();
         final IdleStrategy idle = idleStrategy();
-        while (true)
+        try
         {
-            idle.idle();
-            checkWaitable();
-            if (null != segment && System.nanoTime() - start >= LENGTH_CHECK_AFTER_NANOS)
+            while (true)
             {
-                // A waiter that idles may sit here for hours: before its next access, check that nobody truncated
-                // the object under it (an access past the end is a SIGBUS). One fstat, once the wait is long enough
-                // for the idle strategy to yield or park, so spinning waiters pay nothing.
+                idle.idle();
+                checkWaitable();
+                if (null != segment && System.nanoTime() - start >= LENGTH_CHECK_AFTER_NANOS)
+                {
+                    // A waiter that idles may sit here for hours: before its next access, check that nobody
+                    // truncated the object under it (an access past the end is a SIGBUS). One fstat, once the wait is
+                    // long enough for the idle strategy to yield or park, so spinning waiters pay nothing.
+                    segment.checkLength();
+                }
+                position = claimOne(positionOffset, lag);
+                if (NO_POSITION != position || System.nanoTime() - start >= timeoutNanos)
+                {
+                    return position;
+                }
+            }
+        }
+        catch (final InternalError fault)
+        {
+            // HotSpot raises a read of a page past the end of a truncated object as an InternalError: when the
+            // object was indeed truncated, say so as the length check would have.
+            if (null != segment)
+            {
                 segment.checkLength();
             }
-            position = claimOne(positionOffset, lag);
-            if (NO_POSITION != position || System.nanoTime() - start >= timeoutNanos)
-            {
-                return position;
-            }
+            throw fault;
         }
     }
 
