@@ -83,6 +83,8 @@ public final class SlickQueue implements AutoCloseable
     public static final int MAX_CAPACITY = 1 << 30;
 
     private static final int CACHE_LINE_LENGTH = 64;
+    /** Passed as the expected element size by {@link #open(String)}: take the header's. */
+    private static final int HEADER_ELEMENT_SIZE = 0;
     private static final int SLOT_OVERWRITTEN = -1;
     private static final int SLOT_UNSETTLED = -2;
     /** A wait longer than this checks the object's length before each access (see the wait loops). */
@@ -275,12 +277,46 @@ public final class SlickQueue implements AutoCloseable
      */
     public static SlickQueue open(final String name, final int elementSize, final SlickConfig config)
     {
-        final long initTimeoutNanos = config.initTimeoutNanos();
         if (elementSize < 1)
         {
             throw new IllegalArgumentException("elementSize=" + elementSize + " (expected at least 1)");
         }
-        final ShmSegment segment = ShmSegment.open(config.shmName(name), HEADER_LENGTH, initTimeoutNanos);
+        return openExisting(name, elementSize, config);
+    }
+
+    /**
+     * Attaches to an existing queue, taking the element size from its header (validated against the object's
+     * length), as zeroq's {@code open} does. Check {@link #elementSize()} against {@code sizeof(T)} before use.
+     *
+     * @param name the shared-memory object's name.
+     * @return the queue, with the capacity and element size its header holds.
+     * @throws IllegalArgumentException for a bad name.
+     * @throws IllegalStateException    if the object is missing, its header is invalid, or its initialisation does
+     *                                  not complete in time.
+     */
+    public static SlickQueue open(final String name)
+    {
+        return open(name, new SlickConfig());
+    }
+
+    /**
+     * Attaches to an existing queue, taking the element size from its header, as {@link #open(String)}.
+     *
+     * @param name   the shared-memory object's name.
+     * @param config the wait for the creator, the directory, and whether {@link #close()} unlinks.
+     * @return the queue, with the capacity and element size its header holds.
+     * @throws IllegalArgumentException for a bad name.
+     * @throws IllegalStateException    if the object is missing, its header is invalid, or its initialisation does
+     *                                  not complete in time.
+     */
+    public static SlickQueue open(final String name, final SlickConfig config)
+    {
+        return openExisting(name, HEADER_ELEMENT_SIZE, config);
+    }
+
+    private static SlickQueue openExisting(final String name, final int elementSize, final SlickConfig config)
+    {
+        final ShmSegment segment = ShmSegment.open(config.shmName(name), HEADER_LENGTH, config.initTimeoutNanos());
         try
         {
             return attach(segment, 0, elementSize, config);
@@ -420,10 +456,11 @@ public final class SlickQueue implements AutoCloseable
             throw new IllegalStateException(path + " size=" + size + " (expected " + expectedCapacity +
                 ", the capacity asked for)");
         }
-        if (headerElementSize != elementSize)
+        if (HEADER_ELEMENT_SIZE == elementSize ? headerElementSize < 1 : headerElementSize != elementSize)
         {
-            throw new IllegalStateException(path + " element_size=" + headerElementSize + " (expected " + elementSize +
-                ", the element size asked for)");
+            throw new IllegalStateException(path + " element_size=" + headerElementSize + " (expected " +
+                (HEADER_ELEMENT_SIZE == elementSize ? "at least 1" : elementSize + ", the element size asked for") +
+                ')');
         }
         final long total = HEADER_LENGTH + size * (SLOT_LENGTH + headerElementSize);
         if (total > segment.length())
@@ -438,7 +475,8 @@ public final class SlickQueue implements AutoCloseable
             throw new IllegalStateException(path + " reserved size bits=" + reservedSize + " (expected at most size=" +
                 size + ')');
         }
-        return new SlickQueue(buffer, segment, (int)size, elementSize, hasLastPublished, false, config);
+        // The total fits the mapping (an int), so the header's element size fits an int too.
+        return new SlickQueue(buffer, segment, (int)size, (int)headerElementSize, hasLastPublished, false, config);
     }
 
     // ------------------------------------------------------------------------------------------------------------

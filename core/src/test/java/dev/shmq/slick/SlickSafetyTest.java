@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static dev.shmq.slick.SlickQueueDescriptor.ELEMENT_SIZE_OFFSET;
 import static dev.shmq.slick.SlickQueueDescriptor.HEADER_LENGTH;
 import static dev.shmq.slick.SlickQueueDescriptor.RESERVED_OFFSET;
 import static dev.shmq.slick.SlickQueueDescriptor.SLOT_DATA_INDEX_OFFSET;
@@ -273,6 +274,27 @@ class SlickSafetyTest
         assertEquals(0, queue.publishBatch(first, 2), "both lapped");
         final long next = queue.reserveBatch(2);
         assertEquals(2, queue.publishBatch(next, 2));
+    }
+
+    @Test
+    void shouldOpenWithTheElementSizeItsHeaderHolds()
+    {
+        final String name = shm.next("slick-open-any");
+        final SlickQueue created = shm.track(SlickQueue.create(name, CAPACITY, 24));
+        try (SlickQueue opened = SlickQueue.open(name))
+        {
+            assertEquals(24, opened.elementSize());
+            assertEquals(CAPACITY, opened.capacity());
+            final long index = created.reserve();
+            created.buffer().putLong(created.offset(index), 4242);
+            created.publish(index);
+            assertTrue(opened.read(new SlickCursor(), entry));
+            assertEquals(24, entry.length());
+            assertEquals(4242, opened.buffer().getLong(entry.offset()));
+        }
+        created.buffer().putInt(ELEMENT_SIZE_OFFSET, 0);
+        assertEquals(TempShm.path(name) + " element_size=0 (expected at least 1)",
+            assertThrows(IllegalStateException.class, () -> SlickQueue.open(name)).getMessage());
     }
 
     @Test
