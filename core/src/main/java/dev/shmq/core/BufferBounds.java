@@ -28,12 +28,22 @@ public final class BufferBounds
         {
             throw new IllegalArgumentException(what + "=null (expected a buffer)");
         }
-        final int capacity = buffer.capacity();
-        if (offset < 0 || length < 0 || offset + length > capacity)
+        if (!fits(buffer, offset, length))
         {
             throw new IllegalArgumentException(what + " offset=" + offset + " length=" + length +
-                " (expected 0 <= offset and offset + length <= " + what + ".capacity=" + capacity + ')');
+                " (expected 0 <= offset and offset + length <= " + what + ".capacity=" + buffer.capacity() + ')');
         }
+    }
+
+    /**
+     * @param buffer a caller's buffer, not null.
+     * @param offset where a range starts.
+     * @param length how many bytes it spans.
+     * @return true if {@code [offset, offset + length)} lies inside {@code buffer}.
+     */
+    public static boolean fits(final DirectBuffer buffer, final int offset, final long length)
+    {
+        return offset >= 0 && length >= 0 && offset + length <= buffer.capacity();
     }
 
     /**

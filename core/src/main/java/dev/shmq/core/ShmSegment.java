@@ -550,6 +550,26 @@ public final class ShmSegment implements AutoCloseable
         }
     }
 
+    /** How long a wait runs before {@link #checkLengthWhileWaiting(long)} checks before each further access. */
+    public static final long WAIT_LENGTH_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    /**
+     * The length check of a waiting call, made before each access once the wait has lasted
+     * {@link #WAIT_LENGTH_CHECK_NANOS}: a waiter may sit idle for hours while another process truncates the object
+     * under it, and an access past the end is a SIGBUS. By then the idle strategy yields or parks, so the fstat costs a
+     * waiter nothing it would notice, and a spinning one pays nothing at all.
+     *
+     * @param waitStartNanos {@link System#nanoTime()} when the wait began.
+     * @throws IllegalStateException if the object was truncated, or the segment is closed.
+     */
+    public void checkLengthWhileWaiting(final long waitStartNanos)
+    {
+        if (System.nanoTime() - waitStartNanos >= WAIT_LENGTH_CHECK_NANOS)
+        {
+            checkLength();
+        }
+    }
+
     /**
      * Checks that no other process truncated the object below the mapped length: touching a page past the end of
      * the file raises SIGBUS, which the JVM cannot always survive. One {@code fstat} (about a microsecond): for open,

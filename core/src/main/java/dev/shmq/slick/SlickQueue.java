@@ -87,8 +87,6 @@ public final class SlickQueue implements AutoCloseable
     private static final int HEADER_ELEMENT_SIZE = 0;
     private static final int SLOT_OVERWRITTEN = -1;
     private static final int SLOT_UNSETTLED = -2;
-    /** A wait longer than this checks the object's length before each access (see the wait loops). */
-    private static final long LENGTH_CHECK_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long UNSIGNED_INT_MASK = 0xFFFF_FFFFL;
     private static final long SINGLE_STEP = 1L << RESERVED_INDEX_SHIFT;
 
@@ -784,12 +782,9 @@ public final class SlickQueue implements AutoCloseable
             while (true)
             {
                 idleStrategy.idle();
-                if (null != segment && System.nanoTime() - start >= LENGTH_CHECK_AFTER_NANOS)
+                if (null != segment)
                 {
-                    // A waiter that idles may sit here for hours: before its next access, check that nobody truncated
-                    // the object under it (an access past the end is a SIGBUS). One fstat, once the wait is long enough
-                    // for the idle strategy to yield or park, so spinning waiters pay nothing.
-                    segment.checkLength();
+                    segment.checkLengthWhileWaiting(start);
                 }
                 if (read(cursor, entry))
                 {
@@ -849,8 +844,9 @@ public final class SlickQueue implements AutoCloseable
             }
             final int count = cursor.entryCount;
             final int length = count * elementSize;
-            if (destinationOffset < 0 || (long)destinationOffset + length > destination.capacity())
+            if (!BufferBounds.fits(destination, destinationOffset, length))
             {
+                // Not consumed: the next read returns this entry again.
                 cursor.position = index;
                 BufferBounds.checkRange("destination", destination, destinationOffset, length);
             }

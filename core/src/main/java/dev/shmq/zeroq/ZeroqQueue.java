@@ -62,8 +62,6 @@ public final class ZeroqQueue implements AutoCloseable
 
     private static final long OPEN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final int CONSISTENT_READ_ATTEMPTS = 16;
-    /** A wait longer than this checks the object's length before each access (see the wait loops). */
-    private static final long LENGTH_CHECK_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final AtomicBuffer buffer;
     private final ShmSegment segment;
@@ -1209,12 +1207,9 @@ public final class ZeroqQueue implements AutoCloseable
             {
                 idle.idle();
                 checkWaitable();
-                if (null != segment && System.nanoTime() - start >= LENGTH_CHECK_AFTER_NANOS)
+                if (null != segment)
                 {
-                    // A waiter that idles may sit here for hours: before its next access, check that nobody
-                    // truncated the object under it (an access past the end is a SIGBUS). One fstat, once the wait is
-                    // long enough for the idle strategy to yield or park, so spinning waiters pay nothing.
-                    segment.checkLength();
+                    segment.checkLengthWhileWaiting(start);
                 }
                 position = claimOne(positionOffset, lag);
                 if (NO_POSITION != position || System.nanoTime() - start >= timeoutNanos)
