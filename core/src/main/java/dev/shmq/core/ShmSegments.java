@@ -1,29 +1,17 @@
 package dev.shmq.core;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -55,21 +43,17 @@ public final class ShmSegments
     public static final Duration DEFAULT_MIN_AGE = Duration.ofSeconds(60);
 
     private static final String PROC_ROOT = "/proc";
-    private static final String PROC_SELF = "self";
-    private static final String MAPS_FILE = "maps";
-    private static final String FILE_ATTRIBUTES =
-        "unix:isRegularFile,isSymbolicLink,size,lastModifiedTime,ctime,dev,ino";
 
     private final Path directory;
     private final Path procRoot;
-    private final Unlinker unlinker;
+    private final ShmDirectory files;
 
     ShmSegments(final Path directory, final Path procRoot)
     {
         this(directory, procRoot, Files::delete);
     }
 
-    ShmSegments(final Path directory, final Path procRoot, final Unlinker unlinker)
+    ShmSegments(final Path directory, final Path procRoot, final ShmDirectory.Unlinker unlinker)
     {
         if (null == directory)
         {
@@ -77,7 +61,7 @@ public final class ShmSegments
         }
         this.directory = directory;
         this.procRoot = Objects.requireNonNull(procRoot, "procRoot");
-        this.unlinker = Objects.requireNonNull(unlinker, "unlinker");
+        this.files = new ShmDirectory(directory, Objects.requireNonNull(unlinker, "unlinker"));
     }
 
     /**
@@ -123,13 +107,12 @@ public final class ShmSegments
      */
     public List<ShmSegmentInfo> list()
     {
-        final List<Entry> entries = entries(
-            realDirectory(), (name) -> true, (failure) -> failWith(failure.detail()));
-        final Scan scan = scan(entries);
+        final List<ShmDirectoryEntry> entries = files.entries((name) -> true, (failure) -> failWith(failure.detail()));
+        final ShmMappings mappings = scan(entries);
         final List<ShmSegmentInfo> infos = new ArrayList<>(entries.size());
-        for (final Entry entry : entries)
+        for (final ShmDirectoryEntry entry : entries)
         {
-            infos.add(entry.toInfo(scan));
+            infos.add(entry.toInfo(mappings));
         }
         infos.sort(Comparator.comparing(ShmSegmentInfo::name));
         return infos;
@@ -146,7 +129,7 @@ public final class ShmSegments
      */
     public Optional<ShmSegmentInfo> inspect(final String name)
     {
-        final Entry entry = existingEntry(name);
+        final ShmDirectoryEntry entry = files.existingEntry(name);
         return null == entry ? Optional.empty() : Optional.of(entry.toInfo(scan(List.of(entry))));
     }
 
@@ -163,7 +146,7 @@ public final class ShmSegments
      */
     public boolean remove(final String name, final boolean force)
     {
-        final Entry entry = existingEntry(name);
+        final ShmDirectoryEntry entry = files.existingEntry(name);
         if (null == entry)
         {
             return false;
@@ -173,24 +156,24 @@ public final class ShmSegments
             final ShmSegmentInfo info = entry.toInfo(scan(List.of(entry)));
             if (!info.isStale())
             {
-                throw new IllegalStateException("segment " + entry.path + (info.isLive() ? " is live: pids=" +
+                throw new IllegalStateException("segment " + entry.path() + (info.isLive() ? " is live: pids=" +
                     info.pids() : " has liveness " + info.describeLiveness()) +
                     " (expected no process mapping it, or force=true)");
             }
         }
         try
         {
-            final Removal removal = removeIfUnchanged(entry, false);
-            if (Removal.CHANGED == removal)
+            final ShmDirectory.Removal removal = files.removeIfUnchanged(entry, false);
+            if (ShmDirectory.Removal.CHANGED == removal)
             {
-                throw new IllegalStateException("segment " + entry.path + " was replaced while it was checked " +
+                throw new IllegalStateException("segment " + entry.path() + " was replaced while it was checked " +
                     "(expected the same device, inode and change time): left alone");
             }
-            return Removal.REMOVED == removal;
+            return ShmDirectory.Removal.REMOVED == removal;
         }
         catch (final IOException ex)
         {
-            throw new IllegalStateException("cannot remove " + entry.path + ": " + ex, ex);
+            throw new IllegalStateException("cannot remove " + entry.path() + ": " + ex, ex);
         }
     }
 
@@ -206,12 +189,12 @@ public final class ShmSegments
     public CleanReport clean(final CleanOptions options)
     {
         final CleanReport report = new CleanReport(options.dryRun);
-        final List<Entry> entries = entries(realDirectory(), options.nameFilter, report.failed::add);
-        final Scan scan = scan(entries);
+        final List<ShmDirectoryEntry> entries = files.entries(options.nameFilter, report.failed::add);
+        final ShmMappings mappings = scan(entries);
         final Instant now = Instant.now();
-        for (final Entry entry : entries)
+        for (final ShmDirectoryEntry entry : entries)
         {
-            final ShmSegmentInfo info = entry.toInfo(scan);
+            final ShmSegmentInfo info = entry.toInfo(mappings);
             if (options.force || !info.isLive())
             {
                 clean(entry, info, options, now, report);
@@ -227,18 +210,18 @@ public final class ShmSegments
     }
 
     private void clean(
-        final Entry entry, final ShmSegmentInfo info, final CleanOptions options, final Instant now,
+        final ShmDirectoryEntry entry, final ShmSegmentInfo info, final CleanOptions options, final Instant now,
         final CleanReport report)
     {
         final Duration age = Duration.between(info.lastChanged(), now);
         if (age.compareTo(options.minAge) < 0)
         {
-            report.kept.add(new Outcome(entry.name, "too young: changed " + age.toSeconds() + " s ago (expected at " +
+            report.kept.add(new Outcome(entry.name(), "too young: changed " + age.toSeconds() + " s ago (expected at " +
                 "least minAge=" + options.minAge.toSeconds() + " s; a creator may be allocating or mapping it)"));
         }
         else if (!options.force && !info.isStale())
         {
-            report.kept.add(new Outcome(entry.name, "liveness " + info.describeLiveness()));
+            report.kept.add(new Outcome(entry.name(), "liveness " + info.describeLiveness()));
         }
         else
         {
@@ -246,365 +229,40 @@ public final class ShmSegments
         }
     }
 
-    private void remove(final Entry entry, final boolean dryRun, final CleanReport report)
+    private void remove(final ShmDirectoryEntry entry, final boolean dryRun, final CleanReport report)
     {
         try
         {
-            final Removal removal = removeIfUnchanged(entry, dryRun);
-            if (Removal.REMOVED == removal)
+            final ShmDirectory.Removal removal = files.removeIfUnchanged(entry, dryRun);
+            if (ShmDirectory.Removal.REMOVED == removal)
             {
-                report.removed.add(entry.name);
+                report.removed.add(entry.name());
             }
-            else if (Removal.CHANGED == removal)
+            else if (ShmDirectory.Removal.CHANGED == removal)
             {
-                report.kept.add(new Outcome(entry.name, "changed or replaced while it was checked"));
+                report.kept.add(new Outcome(entry.name(), "changed or replaced while it was checked"));
             }
         }
         catch (final IOException | RuntimeException ex)
         {
-            report.failed.add(new Outcome(entry.name, "cannot remove " + entry.path + ": " + ex));
+            report.failed.add(new Outcome(entry.name(), "cannot remove " + entry.path() + ": " + ex));
         }
     }
 
-    /**
-     * Removes the file if it still is the one the entry describes. The check and the removal are two system calls: a
-     * replacement in between is not detected.
-     */
-    private Removal removeIfUnchanged(final Entry entry, final boolean dryRun) throws IOException
+    /** One scan of {@code /proc} for the files of the entries. */
+    private ShmMappings scan(final Collection<ShmDirectoryEntry> entries)
     {
-        final Entry now = Entry.read(entry.path);
-        if (null == now)
+        final List<FileId> ids = new ArrayList<>(entries.size());
+        for (final ShmDirectoryEntry entry : entries)
         {
-            return Removal.GONE;
+            ids.add(entry.id());
         }
-        if (!now.isSameFileAs(entry))
-        {
-            return Removal.CHANGED;
-        }
-        if (!dryRun)
-        {
-            try
-            {
-                // Never follows a final symbolic link: at worst it removes a link that replaced the file.
-                unlinker.unlink(entry.path);
-            }
-            catch (final NoSuchFileException ex)
-            {
-                return Removal.GONE;
-            }
-        }
-        return Removal.REMOVED;
-    }
-
-    private Entry existingEntry(final String name)
-    {
-        final ShmName shmName = ShmName.of(directory, name);
-        if (!Files.isDirectory(directory))
-        {
-            return null;
-        }
-        final Path path = realDirectory().resolve(shmName.name());
-        final Entry entry = Entry.read(path);
-        if (null != entry && !entry.regularFile)
-        {
-            throw new IllegalStateException(path + " is not a regular file (" +
-                (entry.symbolicLink ? "a symbolic link, never followed" : "type not supported") + ")");
-        }
-        return entry;
-    }
-
-    private Path realDirectory()
-    {
-        try
-        {
-            // The directory itself may be reached through a link (e.g. a configured path).
-            return directory.toRealPath();
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalStateException("cannot resolve directory=" + directory + ": " + ex, ex);
-        }
-    }
-
-    private List<Entry> entries(
-        final Path realDirectory, final Predicate<String> nameFilter, final Consumer<Outcome> onFailure)
-    {
-        final List<Entry> entries = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(realDirectory))
-        {
-            for (final Path path : stream)
-            {
-                final String name = path.getFileName().toString();
-                if (nameFilter.test(name))
-                {
-                    addRegularFile(path, entries, onFailure);
-                }
-            }
-        }
-        catch (final IOException | UncheckedIOException ex)
-        {
-            throw new IllegalStateException("cannot list directory=" + directory + ": " + ex, ex);
-        }
-        return entries;
-    }
-
-    private static void addRegularFile(final Path path, final List<Entry> entries, final Consumer<Outcome> onFailure)
-    {
-        try
-        {
-            final Entry entry = Entry.read(path);
-            if (null != entry && entry.regularFile)
-            {
-                entries.add(entry);
-            }
-        }
-        catch (final IllegalStateException ex)
-        {
-            onFailure.accept(new Outcome(path.getFileName().toString(), ex.getMessage()));
-        }
+        return ShmMappings.scan(procRoot, ids);
     }
 
     private static void failWith(final String message)
     {
         throw new IllegalStateException(message);
-    }
-
-    /**
-     * One pass over every {@code /proc/<pid>/maps}, keeping the processes that map one of the entries' files and the
-     * processes whose maps cannot be read.
-     */
-    private Scan scan(final Collection<Entry> entries)
-    {
-        final Map<FileId, Set<Long>> mappers = new HashMap<>();
-        final Set<Long> unreadable = new TreeSet<>();
-        for (final Entry entry : entries)
-        {
-            mappers.put(entry.id, new TreeSet<>());
-        }
-        if (!mappers.isEmpty())
-        {
-            // A directory that is not a procfs would list no process, and every object would look stale.
-            if (!Files.exists(procRoot.resolve(PROC_SELF), LinkOption.NOFOLLOW_LINKS))
-            {
-                throw new IllegalStateException("procRoot=" + procRoot + " has no " + PROC_SELF +
-                    " (expected Linux procfs)");
-            }
-            try (DirectoryStream<Path> processes = Files.newDirectoryStream(procRoot, ShmSegments::isPidDirectory))
-            {
-                for (final Path process : processes)
-                {
-                    scanProcess(process, mappers, unreadable);
-                }
-            }
-            catch (final IOException | UncheckedIOException ex)
-            {
-                throw new IllegalStateException("cannot list " + procRoot + " (expected Linux procfs): " + ex, ex);
-            }
-        }
-        return new Scan(mappers, List.copyOf(unreadable));
-    }
-
-    private static boolean isPidDirectory(final Path path)
-    {
-        final String name = path.getFileName().toString();
-        if (name.isEmpty())
-        {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++)
-        {
-            if (name.charAt(i) < '0' || name.charAt(i) > '9')
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static void scanProcess(
-        final Path process, final Map<FileId, Set<Long>> mappers, final Set<Long> unreadable)
-    {
-        final long pid;
-        try
-        {
-            pid = Long.parseLong(process.getFileName().toString());
-        }
-        catch (final NumberFormatException ex)
-        {
-            return;
-        }
-        // ISO-8859-1 decodes any byte: a path that is not UTF-8 cannot make a whole process unreadable.
-        try (BufferedReader reader = Files.newBufferedReader(process.resolve(MAPS_FILE), StandardCharsets.ISO_8859_1))
-        {
-            String line;
-            while (null != (line = reader.readLine()))
-            {
-                final FileId id = FileId.parseMapsLine(line);
-                final Set<Long> pids = null == id ? null : mappers.get(id);
-                if (null != pids)
-                {
-                    pids.add(pid);
-                }
-            }
-        }
-        catch (final IOException | UncheckedIOException ex)
-        {
-            // Gone mid-scan: it maps nothing any more. Still there (another user's, say): it may map anything.
-            if (Files.isDirectory(process, LinkOption.NOFOLLOW_LINKS))
-            {
-                unreadable.add(pid);
-            }
-        }
-    }
-
-    /** Removes one file: {@link Files#delete(Path)} outside of tests. */
-    @FunctionalInterface
-    interface Unlinker
-    {
-        void unlink(Path path) throws IOException;
-    }
-
-    private enum Removal
-    {
-        REMOVED, GONE, CHANGED
-    }
-
-    /**
-     * A file as {@code /proc/<pid>/maps} names it: the device's major and minor numbers, and the inode.
-     */
-    private record FileId(long major, long minor, long inode)
-    {
-        private static final int DEVICE_FIELD = 3;
-
-        /**
-         * @param dev   {@code st_dev} as Linux (glibc) encodes it: bits 8-19 and 44-63 hold the major number, bits 0-7
-         *              and 20-43 the minor number ({@code gnu_dev_major}, {@code gnu_dev_minor}).
-         * @param inode {@code st_ino}.
-         */
-        static FileId ofStat(final long dev, final long inode)
-        {
-            final long major = ((dev >>> 8) & 0xfffL) | ((dev >>> 32) & 0xffff_f000L);
-            final long minor = (dev & 0xffL) | ((dev >>> 12) & 0xffff_ff00L);
-            return new FileId(major, minor, inode);
-        }
-
-        /**
-         * @param line {@code address perms offset major:minor inode [pathname]}, numbers of the device in hex.
-         * @return the file it maps, or null for an anonymous mapping (inode 0) or a line that does not parse.
-         */
-        static FileId parseMapsLine(final String line)
-        {
-            int start = 0;
-            for (int field = 0; field < DEVICE_FIELD; field++)
-            {
-                start = skipSpaces(line, skipField(line, start));
-            }
-            final int deviceEnd = skipField(line, start);
-            final int colon = line.indexOf(':', start);
-            if (colon < 0 || colon >= deviceEnd)
-            {
-                return null;
-            }
-            final int inodeStart = skipSpaces(line, deviceEnd);
-            try
-            {
-                final long inode = Long.parseUnsignedLong(line, inodeStart, skipField(line, inodeStart), 10);
-                return 0 == inode ? null : new FileId(
-                    Long.parseLong(line, start, colon, 16), Long.parseLong(line, colon + 1, deviceEnd, 16), inode);
-            }
-            catch (final NumberFormatException ex)
-            {
-                return null;
-            }
-        }
-
-        private static int skipField(final String line, final int from)
-        {
-            int i = from;
-            while (i < line.length() && line.charAt(i) != ' ')
-            {
-                i++;
-            }
-            return i;
-        }
-
-        private static int skipSpaces(final String line, final int from)
-        {
-            int i = from;
-            while (i < line.length() && line.charAt(i) == ' ')
-            {
-                i++;
-            }
-            return i;
-        }
-    }
-
-    /** What one scan of {@code /proc} found for the files it looked for. */
-    private record Scan(Map<FileId, Set<Long>> mappers, List<Long> unreadablePids)
-    {
-    }
-
-    /** One file of the directory, from one {@code stat} that does not follow links. */
-    private static final class Entry
-    {
-        private final Path path;
-        private final String name;
-        private final boolean regularFile;
-        private final boolean symbolicLink;
-        private final long size;
-        private final FileTime lastModified;
-        private final FileTime changed;
-        private final FileId id;
-
-        private Entry(final Path path, final Map<String, Object> attributes)
-        {
-            this.path = path;
-            this.name = path.getFileName().toString();
-            this.regularFile = (Boolean)attributes.get("isRegularFile");
-            this.symbolicLink = (Boolean)attributes.get("isSymbolicLink");
-            this.size = (Long)attributes.get("size");
-            this.lastModified = (FileTime)attributes.get("lastModifiedTime");
-            this.changed = (FileTime)attributes.get("ctime");
-            this.id = FileId.ofStat((Long)attributes.get("dev"), (Long)attributes.get("ino"));
-        }
-
-        /**
-         * @return the file's entry, or null if nothing is there.
-         * @throws IllegalStateException if its attributes cannot be read.
-         */
-        static Entry read(final Path path)
-        {
-            try
-            {
-                return new Entry(path, Files.readAttributes(path, FILE_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS));
-            }
-            catch (final NoSuchFileException ex)
-            {
-                return null;
-            }
-            catch (final IOException ex)
-            {
-                throw new IllegalStateException("cannot read attributes of " + path + ": " + ex, ex);
-            }
-            catch (final UnsupportedOperationException | IllegalArgumentException ex)
-            {
-                throw new IllegalStateException("cannot read the device and inode of " + path +
-                    " (expected Linux, whose file systems have the unix attribute view): " + ex, ex);
-            }
-        }
-
-        boolean isSameFileAs(final Entry other)
-        {
-            return regularFile && id.equals(other.id) && changed.equals(other.changed);
-        }
-
-        ShmSegmentInfo toInfo(final Scan scan)
-        {
-            final Instant modified = lastModified.toInstant();
-            final Instant lastChanged = changed.toInstant().isAfter(modified) ? changed.toInstant() : modified;
-            return new ShmSegmentInfo(name, path, size, modified, lastChanged,
-                new ArrayList<>(scan.mappers().getOrDefault(id, Set.of())), scan.unreadablePids());
-        }
     }
 
     /**
