@@ -5,24 +5,13 @@ import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.OpenOption;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A shared-memory object mapped into this process, exposed as an {@link AtomicBuffer}.
@@ -48,14 +37,6 @@ public final class ShmSegment implements AutoCloseable
     /** Permissions of a new object unless told otherwise: owner read and write (0600), as zeroq creates them. */
     public static final Set<PosixFilePermission> DEFAULT_PERMISSIONS = PosixFilePermissions.fromString("rw-------");
 
-    private static final int ZERO_FILL_CHUNK = 1 << 16;
-    private static final long OPEN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-    private static final Set<OpenOption> CREATE_OPTIONS = Set.of(
-        StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-    private static final Set<OpenOption> OPEN_OPTIONS =
-        Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     /**
      * Objects are allocated under a name with this prefix and then linked to their real name. A process killed
      * during allocation leaves one behind, mapped by nobody: {@code shmq clean} removes it.
@@ -70,22 +51,25 @@ public final class ShmSegment implements AutoCloseable
     private final FileChannel channel;
     private final Object fileKey;
     private final MappedByteBuffer mapped;
+    private final boolean sizedHere;
     private volatile boolean closed;
-    private boolean sizedHere;
 
-    private ShmSegment(
+    /** Made by {@link ShmSegmentFactory} once the file is open and mapped. */
+    ShmSegment(
         final ShmName name,
         final FileChannel channel,
         final Object fileKey,
         final MappedByteBuffer mapped,
         final boolean creator,
-        final boolean readOnly)
+        final boolean readOnly,
+        final boolean sizedHere)
     {
         this.name = name;
         this.channel = channel;
         this.fileKey = fileKey;
         this.creator = creator;
         this.readOnly = readOnly;
+        this.sizedHere = sizedHere;
         this.mapped = mapped;
         this.length = mapped.capacity();
         this.buffer = new UnsafeBuffer(mapped);
@@ -115,7 +99,7 @@ public final class ShmSegment implements AutoCloseable
      */
     public static ShmSegment create(final ShmName name, final int length, final Set<PosixFilePermission> permissions)
     {
-        final ShmSegment segment = tryCreate(name, length, permissions);
+        final ShmSegment segment = ShmSegmentFactory.tryCreate(name, length, permissions);
         if (null == segment)
         {
             throw new IllegalStateException("shared-memory object " + name.path() + " already exists");
@@ -147,14 +131,15 @@ public final class ShmSegment implements AutoCloseable
         final long deadline = System.nanoTime() + timeoutNanos;
         while (true)
         {
-            final ShmSegment created = tryCreate(name, length, permissions);
+            final ShmSegment created = ShmSegmentFactory.tryCreate(name, length, permissions);
             if (null != created)
             {
                 return created;
             }
             try
             {
-                return openExisting(name, minLength, Math.max(0, deadline - System.nanoTime()), false, length);
+                return ShmSegmentFactory.openExisting(
+                    name, minLength, Math.max(0, deadline - System.nanoTime()), false, length);
             }
             catch (final ShmMissingException ex)
             {
@@ -192,7 +177,7 @@ public final class ShmSegment implements AutoCloseable
      */
     public static ShmSegment open(final ShmName name, final int minLength, final long timeoutNanos)
     {
-        return openExisting(name, minLength, timeoutNanos, false, 0);
+        return ShmSegmentFactory.openExisting(name, minLength, timeoutNanos, false, 0);
     }
 
     /**
@@ -204,255 +189,7 @@ public final class ShmSegment implements AutoCloseable
      */
     public static ShmSegment openReadOnly(final ShmName name)
     {
-        return openExisting(name, 1, 0, true, 0);
-    }
-
-    private static ShmSegment tryCreate(
-        final ShmName name, final int length, final Set<PosixFilePermission> permissions)
-    {
-        if (length < 1)
-        {
-            throw new IllegalArgumentException("length=" + length + " (expected at least 1)");
-        }
-        if (Files.exists(name.path(), LinkOption.NOFOLLOW_LINKS))
-        {
-            return null;
-        }
-        // Allocate under a private name, then publish with link(2), which fails if the name exists: no other process
-        // can see (and start to initialise) the object while its pages are still being zero-filled, and of two
-        // racing creators exactly one wins.
-        final Path staging = name.path().resolveSibling(STAGING_PREFIX + Long.toHexString(RANDOM.nextLong()));
-        final FileChannel channel;
-        try
-        {
-            channel = FileChannel.open(staging, CREATE_OPTIONS, PosixFilePermissions.asFileAttribute(permissions));
-        }
-        catch (final AccessDeniedException ex)
-        {
-            throw new IllegalStateException("permission denied creating " + name.path() + " (need write access to " +
-                name.path().getParent() + ")", ex);
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalStateException("cannot create shared-memory object " + name.path() + ": " + ex, ex);
-        }
-
-        final Object fileKey;
-        try (channel)
-        {
-            zeroFill(channel, 0, length);
-            fileKey = fileKey(name, staging);
-            Files.createLink(name.path(), staging);
-        }
-        catch (final FileAlreadyExistsException ex)
-        {
-            return null;
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            throw new IllegalStateException("cannot allocate " + length + " bytes for shared-memory object " +
-                name.path() + " (is " + name.path().getParent() + " full?): " + ex, ex);
-        }
-        finally
-        {
-            deleteQuietly(staging);
-        }
-
-        // Map through the published name, so /proc/<pid>/maps (and every tool reading it) shows the real name.
-        FileChannel published = null;
-        try
-        {
-            published = FileChannel.open(name.path(), OPEN_OPTIONS);
-            if (!fileKey.equals(fileKey(name, name.path())))
-            {
-                throw new IllegalStateException("shared-memory object " + name.path() +
-                    " was replaced by another process right after this one created it");
-            }
-            final MappedByteBuffer mapped = published.map(FileChannel.MapMode.READ_WRITE, 0, length);
-            return new ShmSegment(name, published, fileKey, mapped, true, false);
-        }
-        catch (final IOException | RuntimeException ex)
-        {
-            closeQuietly(published);
-            if (ex instanceof IllegalStateException)
-            {
-                throw (IllegalStateException)ex;
-            }
-            throw new IllegalStateException("cannot map shared-memory object " + name.path() + ": " + ex, ex);
-        }
-    }
-
-    private static void zeroFill(final FileChannel channel, final int from, final int length) throws IOException
-    {
-        // Touch every page with write(2): on a full tmpfs the write fails with ENOSPC here, where a first touch
-        // through the mapping would raise SIGBUS.
-        final ByteBuffer zeros = ByteBuffer.allocateDirect(Math.max(1, Math.min(ZERO_FILL_CHUNK, length - from)));
-        for (long position = from; position < length; )
-        {
-            zeros.clear().limit((int)Math.min(zeros.capacity(), length - position));
-            position += channel.write(zeros, position);
-        }
-    }
-
-    private static ShmSegment openExisting(
-        final ShmName name, final int minLength, final long timeoutNanos, final boolean readOnly, final int sizeIfEmpty)
-    {
-        final long deadline = System.nanoTime() + timeoutNanos;
-        long size;
-        while (true)
-        {
-            size = regularFileSize(name);
-            if (size >= minLength || System.nanoTime() - deadline >= 0)
-            {
-                break;
-            }
-            LockSupport.parkNanos(OPEN_POLL_NANOS);
-        }
-        if (size < minLength && !(0 == size && sizeIfEmpty >= minLength))
-        {
-            throw new IllegalStateException("shared-memory object " + name.path() + " length=" + size +
-                " (expected at least " + minLength + ")");
-        }
-        if (size > Integer.MAX_VALUE)
-        {
-            throw new IllegalStateException("shared-memory object " + name.path() + " length=" + size +
-                " (expected at most " + Integer.MAX_VALUE + ", the largest buffer Agrona can address)");
-        }
-
-        final Set<OpenOption> options = readOnly ?
-            Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS) :
-            OPEN_OPTIONS;
-        FileChannel channel = null;
-        try
-        {
-            final Object keyBefore = fileKey(name, name.path());
-            channel = FileChannel.open(name.path(), options);
-            // The file this channel holds is the one the name gave before and after the open: no swap in between
-            // (Java cannot fstat a channel, so the key comes from the name).
-            final Object fileKey = fileKey(name, name.path());
-            if (!fileKey.equals(keyBefore))
-            {
-                throw new IllegalStateException("shared-memory object " + name.path() +
-                    " was replaced by another process while this one opened it");
-            }
-            boolean sizedHere = false;
-            if (0 == size && sizeIfEmpty > 0 && 0 == channel.size())
-            {
-                // A creator died before sizing it: extend it as C++ does with ftruncate, by writing its last byte,
-                // which leaves every byte a racing creator may have written meanwhile untouched.
-                channel.write(ByteBuffer.allocate(1), sizeIfEmpty - 1);
-                sizedHere = true;
-                size = sizeIfEmpty;
-            }
-            // Map what the file holds now, never more: mapping past the end would grow the file.
-            final long now = channel.size();
-            if (now < minLength)
-            {
-                throw new IllegalStateException("shared-memory object " + name.path() + " length=" + now +
-                    " (expected at least " + minLength + ")");
-            }
-            final FileChannel.MapMode mode = readOnly ? FileChannel.MapMode.READ_ONLY : FileChannel.MapMode.READ_WRITE;
-            final MappedByteBuffer mapped = channel.map(mode, 0, Math.min(now, size));
-            final ShmSegment segment = new ShmSegment(name, channel, fileKey, mapped, false, readOnly);
-            segment.sizedHere = sizedHere;
-            return segment;
-        }
-        catch (final RuntimeException ex)
-        {
-            closeQuietly(channel);
-            throw ex;
-        }
-        catch (final NoSuchFileException ex)
-        {
-            throw new ShmMissingException(name);
-        }
-        catch (final AccessDeniedException ex)
-        {
-            closeQuietly(channel);
-            throw new IllegalStateException("permission denied opening " + name.path() + " for " +
-                (readOnly ? "reading" : "reading and writing"), ex);
-        }
-        catch (final IOException ex)
-        {
-            closeQuietly(channel);
-            throw new IllegalStateException("cannot open shared-memory object " + name.path() + ": " + ex, ex);
-        }
-    }
-
-    /**
-     * @return the device and inode of the file at {@code path} (not following a link), as the JDK's file key.
-     * @throws ShmMissingException naming {@code name} if nothing is there.
-     */
-    private static Object fileKey(final ShmName name, final Path path)
-    {
-        try
-        {
-            final Object key =
-                Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-            if (null == key)
-            {
-                throw new IllegalStateException("no file key (device and inode) for " + path);
-            }
-            return key;
-        }
-        catch (final NoSuchFileException ex)
-        {
-            throw new ShmMissingException(name);
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalStateException("cannot read attributes of " + path + ": " + ex, ex);
-        }
-    }
-
-    private static void closeQuietly(final FileChannel channel)
-    {
-        if (null != channel)
-        {
-            try
-            {
-                channel.close();
-            }
-            catch (final IOException ignore)
-            {
-                // best effort while already failing
-            }
-        }
-    }
-
-    private static long regularFileSize(final ShmName name)
-    {
-        final BasicFileAttributes attributes;
-        try
-        {
-            attributes = Files.readAttributes(name.path(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        }
-        catch (final NoSuchFileException ex)
-        {
-            throw new ShmMissingException(name);
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalStateException("cannot read attributes of " + name.path() + ": " + ex, ex);
-        }
-        if (!attributes.isRegularFile())
-        {
-            throw new IllegalStateException(name.path() + " is not a regular file (" +
-                (attributes.isSymbolicLink() ? "a symbolic link, never followed" : "type not supported") + ")");
-        }
-        return attributes.size();
-    }
-
-    private static void deleteQuietly(final Path path)
-    {
-        try
-        {
-            Files.deleteIfExists(path);
-        }
-        catch (final IOException ignore)
-        {
-            // best effort while already failing
-        }
+        return ShmSegmentFactory.openExisting(name, 1, 0, true, 0);
     }
 
     /** @return the object's name. */
@@ -497,7 +234,7 @@ public final class ShmSegment implements AutoCloseable
     {
         try
         {
-            zeroFill(channel, from, length);
+            ShmFiles.zeroFill(channel, from, length);
         }
         catch (final IOException ex)
         {
@@ -530,7 +267,7 @@ public final class ShmSegment implements AutoCloseable
         final Object current;
         try
         {
-            current = fileKey(name, name.path());
+            current = ShmFiles.fileKey(name, name.path());
         }
         catch (final ShmMissingException ex)
         {
@@ -619,7 +356,7 @@ public final class ShmSegment implements AutoCloseable
         if (!closed)
         {
             closed = true;
-            closeQuietly(channel);
+            ShmFiles.closeQuietly(channel);
         }
     }
 
