@@ -6,8 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * An immutable C struct declaration laid out by the x86-64 System V (LP64) rules g++ applies.
@@ -35,19 +33,6 @@ public final class CStruct implements CType
     /** The strictest {@code alignas} accepted: a page, the alignment a shared-memory mapping guarantees. */
     public static final int MAX_ALIGNMENT = 4096;
 
-    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    private static final Pattern PATH_SEGMENT = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)(?:\\[(\\d{1,10})])?");
-    private static final Set<String> CPP_KEYWORDS = Set.of(
-        "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor", "bool", "break", "case", "catch",
-        "char", "char8_t", "char16_t", "char32_t", "class", "compl", "concept", "const", "consteval", "constexpr",
-        "constinit", "const_cast", "continue", "co_await", "co_return", "co_yield", "decltype", "default", "delete",
-        "do", "double", "dynamic_cast", "else", "enum", "explicit", "export", "extern", "false", "float", "for",
-        "friend", "goto", "if", "inline", "int", "long", "mutable", "namespace", "new", "noexcept", "not", "not_eq",
-        "nullptr", "operator", "or", "or_eq", "private", "protected", "public", "register", "reinterpret_cast",
-        "requires", "return", "short", "signed", "sizeof", "static", "static_assert", "static_cast", "struct",
-        "switch", "template", "this", "thread_local", "throw", "true", "try", "typedef", "typeid", "typename",
-        "union", "unsigned", "using", "virtual", "void", "volatile", "wchar_t", "while", "xor", "xor_eq");
-
     private final String name;
     private final List<CField> fields;
     private final Map<String, CField> fieldsByName;
@@ -55,7 +40,8 @@ public final class CStruct implements CType
     private final int size;
     private final int alignment;
 
-    private CStruct(
+    /** Only {@link StructLayout} makes one, from the offsets it computed. */
+    CStruct(
         final String name,
         final List<CField> fields,
         final int explicitAlignment,
@@ -84,7 +70,7 @@ public final class CStruct implements CType
      */
     public static Builder builder(final String name)
     {
-        return new Builder(checkIdentifier("struct", name, name));
+        return new Builder(DeclarationChecks.checkIdentifier("struct", name, name));
     }
 
     /**
@@ -176,47 +162,7 @@ public final class CStruct implements CType
      */
     public int offsetOf(final String path)
     {
-        CStruct struct = this;
-        CType current = this;
-        long offset = 0;
-        final String[] segments = path.split("\\.", -1);
-        for (int i = 0; i < segments.length; i++)
-        {
-            final String segment = segments[i];
-            if (null == struct)
-            {
-                throw new IllegalArgumentException("path=" + path + " in struct=" + name + ": " +
-                    current.cppName() + " has no members (expected a path into a struct)");
-            }
-            final var matcher = PATH_SEGMENT.matcher(segment);
-            if (!matcher.matches())
-            {
-                throw new IllegalArgumentException("path=" + path + " in struct=" + name + ": segment=" + segment +
-                    " (expected name or name[index])");
-            }
-            final CField field = struct.field(matcher.group(1));
-            offset += field.offset();
-            current = field.type();
-            if (null != matcher.group(2))
-            {
-                final long index = Long.parseLong(matcher.group(2));
-                if (!field.isArray() || index >= field.count())
-                {
-                    throw new IllegalArgumentException("path=" + path + " in struct=" + name + ": index=" + index +
-                        " (expected " + (field.isArray() ?
-                        "less than " + field.count() + " for " + field.cppDeclaration() :
-                        "no index: " + field.name() + " is not an array") + ")");
-                }
-                offset += index * current.size();
-            }
-            else if (field.isArray() && current instanceof CStruct && i < segments.length - 1)
-            {
-                throw new IllegalArgumentException("path=" + path + " in struct=" + name + ": segment=" + segment +
-                    " (expected an index: " + field.name() + " is an array of " + field.count() + ")");
-            }
-            struct = current instanceof CStruct ? (CStruct)current : null;
-        }
-        return (int)offset;
+        return MemberPath.offsetOf(this, path);
     }
 
     /**
@@ -244,39 +190,7 @@ public final class CStruct implements CType
      */
     public String toOffsetTable()
     {
-        int typeWidth = 4;
-        int nameWidth = 4;
-        for (final CField field : fields)
-        {
-            typeWidth = Math.max(typeWidth, (alignasPrefix(field) + field.type().cppName()).length());
-            nameWidth = Math.max(nameWidth, field.name().length() + (field.isArray() ? 3 + digits(field.count()) : 1));
-        }
-        final String row = "    %-" + typeWidth + "s %-" + nameWidth + "s /* %6d %6d */%n";
-        final StringBuilder out = new StringBuilder();
-        final String opening = "struct " + structAlignasPrefix() + name + " {";
-        final int commentColumn = 4 + typeWidth + 1 + nameWidth + 1;
-        out.append(opening).append(" ".repeat(Math.max(1, commentColumn - opening.length())))
-            .append("/* offset   size */\n");
-        int cursor = 0;
-        int holes = 0;
-        int holeBytes = 0;
-        for (final CField field : fields)
-        {
-            if (field.offset() > cursor)
-            {
-                holes++;
-                holeBytes += field.offset() - cursor;
-                out.append("    /* XXX ").append(field.offset() - cursor).append(" byte hole */\n");
-            }
-            out.append(String.format(row, alignasPrefix(field) + field.type().cppName(),
-                field.name() + (field.isArray() ? "[" + field.count() + "]" : "") + ";", field.offset(), field.size()));
-            cursor = field.end();
-        }
-        out.append("\n    /* size: ").append(size).append(", align: ").append(alignment)
-            .append(", members: ").append(fields.size())
-            .append(", holes: ").append(holes).append(" (").append(holeBytes).append(" bytes)")
-            .append(", padding: ").append(size - cursor).append(" */\n");
-        return out.append("};\n").toString();
+        return OffsetTable.format(this);
     }
 
     /**
@@ -330,45 +244,15 @@ public final class CStruct implements CType
         return Collections.unmodifiableList(names);
     }
 
-    private String structAlignasPrefix()
+
+    /**
+     * The struct's own {@code alignas} as C++ writes it before the name.
+     *
+     * @return {@code "alignas(N) "}, or the empty string for a struct declared without one.
+     */
+    String structAlignasPrefix()
     {
         return CField.NO_EXPLICIT_ALIGNMENT == explicitAlignment ? "" : "alignas(" + explicitAlignment + ") ";
-    }
-
-    private static String alignasPrefix(final CField field)
-    {
-        return CField.NO_EXPLICIT_ALIGNMENT == field.explicitAlignment() ?
-            "" : "alignas(" + field.explicitAlignment() + ") ";
-    }
-
-    private static int digits(final int value)
-    {
-        return Integer.toString(value).length();
-    }
-
-    private static String checkIdentifier(final String what, final String structName, final String identifier)
-    {
-        if (null == identifier || !IDENTIFIER.matcher(identifier).matches() || CPP_KEYWORDS.contains(identifier))
-        {
-            throw new IllegalArgumentException((what.equals("struct") ? "" : "struct=" + structName + " ") +
-                what + " name=" + identifier + " (expected a C++ identifier that is not a keyword)");
-        }
-        return identifier;
-    }
-
-    private static int checkAlignas(final String where, final long alignas, final int naturalAlignment)
-    {
-        if (alignas < 1 || alignas > MAX_ALIGNMENT || (alignas & (alignas - 1)) != 0)
-        {
-            throw new IllegalArgumentException(where + " alignas=" + alignas +
-                " (expected a power of two in [1, " + MAX_ALIGNMENT + "])");
-        }
-        if (alignas < naturalAlignment)
-        {
-            throw new IllegalArgumentException(where + " alignas=" + alignas + " (expected at least the natural " +
-                "alignment " + naturalAlignment + ": a weaker alignas is ill-formed C++)");
-        }
-        return (int)alignas;
     }
 
     /**
@@ -376,14 +260,11 @@ public final class CStruct implements CType
      */
     public static final class Builder
     {
-        private final String name;
-        private final List<PendingField> pending = new ArrayList<>();
-        private long nextFieldAlignas = CField.NO_EXPLICIT_ALIGNMENT;
-        private long structAlignas = CField.NO_EXPLICIT_ALIGNMENT;
+        private final StructDeclaration declaration;
 
         private Builder(final String name)
         {
-            this.name = name;
+            this.declaration = new StructDeclaration(name);
         }
 
         /**
@@ -394,7 +275,7 @@ public final class CStruct implements CType
          */
         public Builder alignas(final int alignment)
         {
-            nextFieldAlignas = checkAlignas("struct=" + name + " next field", alignment, 1);
+            declaration.alignNextField(alignment);
             return this;
         }
 
@@ -406,7 +287,7 @@ public final class CStruct implements CType
          */
         public Builder structAlignas(final int alignment)
         {
-            structAlignas = checkAlignas("struct=" + name, alignment, 1);
+            declaration.alignStruct(alignment);
             return this;
         }
 
@@ -419,7 +300,8 @@ public final class CStruct implements CType
          */
         public Builder field(final String field, final CType type)
         {
-            return add(field, type, 1, false);
+            declaration.add(field, type, 1, false);
+            return this;
         }
 
         /**
@@ -432,7 +314,8 @@ public final class CStruct implements CType
          */
         public Builder array(final String field, final CType type, final int count)
         {
-            return add(field, type, count, true);
+            declaration.add(field, type, count, true);
+            return this;
         }
 
         /**
@@ -600,100 +483,7 @@ public final class CStruct implements CType
          */
         public CStruct build()
         {
-            if (pending.isEmpty())
-            {
-                throw new IllegalArgumentException("struct=" + name +
-                    " has no fields (expected at least one: an empty struct has size 0 in C and 1 in C++)");
-            }
-            if (CField.NO_EXPLICIT_ALIGNMENT != nextFieldAlignas)
-            {
-                throw new IllegalArgumentException("struct=" + name + " alignas=" + nextFieldAlignas +
-                    " after the last field (expected a field to follow; use structAlignas for the struct)");
-            }
-            final List<CField> fields = new ArrayList<>(pending.size());
-            long cursor = 0;
-            int alignment = 1;
-            for (final PendingField field : pending)
-            {
-                final int fieldAlignment = Math.max(field.type.alignment(), field.explicitAlignment);
-                cursor = alignUp(cursor, fieldAlignment);
-                fields.add(new CField(
-                    field.name, field.type, field.count, field.array, field.explicitAlignment, (int)cursor));
-                cursor += (long)field.type.size() * field.count;
-                checkSize(cursor);
-                alignment = Math.max(alignment, fieldAlignment);
-            }
-            int explicitAlignment = CField.NO_EXPLICIT_ALIGNMENT;
-            if (CField.NO_EXPLICIT_ALIGNMENT != structAlignas)
-            {
-                explicitAlignment = checkAlignas("struct=" + name, structAlignas, alignment);
-                alignment = explicitAlignment;
-            }
-            final long size = alignUp(cursor, alignment);
-            checkSize(size);
-            return new CStruct(name, fields, explicitAlignment, (int)size, alignment);
-        }
-
-        private Builder add(final String field, final CType type, final int count, final boolean array)
-        {
-            checkIdentifier("field", name, field);
-            Objects.requireNonNull(type, "type");
-            for (final PendingField existing : pending)
-            {
-                if (existing.name.equals(field))
-                {
-                    throw new IllegalArgumentException("struct=" + name + " field=" + field +
-                        " declared twice (expected unique field names)");
-                }
-            }
-            if (count < 1)
-            {
-                throw new IllegalArgumentException("struct=" + name + " field=" + field + " count=" + count +
-                    " (expected at least 1: zero-length arrays are not standard C++)");
-            }
-            int explicitAlignment = CField.NO_EXPLICIT_ALIGNMENT;
-            if (CField.NO_EXPLICIT_ALIGNMENT != nextFieldAlignas)
-            {
-                final long requested = nextFieldAlignas;
-                nextFieldAlignas = CField.NO_EXPLICIT_ALIGNMENT;
-                explicitAlignment = checkAlignas(
-                    "struct=" + name + " field=" + field, requested, type.alignment());
-            }
-            pending.add(new PendingField(field, type, count, array, explicitAlignment));
-            return this;
-        }
-
-        private void checkSize(final long size)
-        {
-            if (size > Integer.MAX_VALUE)
-            {
-                throw new IllegalArgumentException("struct=" + name + " size=" + size +
-                    " (expected at most " + Integer.MAX_VALUE + ")");
-            }
-        }
-
-        private static long alignUp(final long value, final int alignment)
-        {
-            return (value + alignment - 1) & -alignment;
-        }
-    }
-
-    private static final class PendingField
-    {
-        private final String name;
-        private final CType type;
-        private final int count;
-        private final boolean array;
-        private final int explicitAlignment;
-
-        private PendingField(
-            final String name, final CType type, final int count, final boolean array, final int explicitAlignment)
-        {
-            this.name = name;
-            this.type = type;
-            this.count = count;
-            this.array = array;
-            this.explicitAlignment = explicitAlignment;
+            return declaration.build();
         }
     }
 }

@@ -1,0 +1,245 @@
+package dev.shmq.perf;
+
+import dev.shmq.core.ShmName;
+import dev.shmq.testkit.ChildJvm;
+import dev.shmq.testkit.ChildProcess;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The bench's child processes and what they leave behind: starts each role (a child JVM running {@link BenchWorker}
+ * or a native peer, pinned with {@code taskset} under {@code --pin}), keeps track of the live ones, reads their
+ * {@code READY} and {@code RESULT} lines, and removes the shared-memory objects and socket files a run created.
+ * {@link #cleanUp()} kills every child still running and removes everything under the bench's name prefix.
+ */
+final class BenchProcesses
+{
+    /** How long a child may take to exit once it has printed its result. */
+    static final Duration EXIT_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+    private static final List<String> HEAP_OPTIONS = List.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch");
+
+    private final BenchOptions options;
+    private final BenchPeers peers;
+    private final String prefix;
+    private final Set<ChildProcess> live = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
+
+    BenchProcesses(final BenchOptions options, final BenchPeers peers, final String prefix)
+    {
+        this.options = options;
+        this.peers = peers;
+        this.prefix = prefix;
+    }
+
+    /** @return true once {@link #cleanUp()} has begun: no child starts after that. */
+    boolean isStopping()
+    {
+        return stopping;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Processes
+    // ------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Starts one role and tracks it until {@link #closeAll(List)} or {@link #cleanUp()}.
+     *
+     * @param system the system the child runs: a native peer or {@link BenchWorker} in a child JVM.
+     * @param spec   the worker's arguments.
+     * @param role   the role, for the child's name.
+     * @param cpu    the CPU to pin it to under {@code --pin}, modulo the CPUs there are.
+     * @return the started child.
+     * @throws IllegalStateException once the bench is stopping.
+     */
+    ChildProcess start(final BenchSystem system, final WorkerSpec spec, final String role, final int cpu)
+    {
+        final List<String> command = new ArrayList<>();
+        if (options.pin)
+        {
+            command.add("taskset");
+            command.add("-c");
+            command.add(Integer.toString(cpu % Runtime.getRuntime().availableProcessors()));
+        }
+        if (system.isNative())
+        {
+            final WorkerSpec nativeSpec = spec.copy().set("shmdir", ShmName.of("x").path().getParent());
+            command.add((system == BenchSystem.CPP_SLICK ? peers.slick() : peers.zeroq()).executable().toString());
+            command.addAll(nativeSpec.toArgs());
+        }
+        else
+        {
+            final List<String> jvmOptions = new ArrayList<>(ChildJvm.AGRONA_JVM_OPTIONS);
+            jvmOptions.addAll(HEAP_OPTIONS);
+            jvmOptions.addAll(options.jvmOptions);
+            final ChildJvm jvm = ChildJvm.mainClass(BenchWorker.class).jvmOptions(jvmOptions)
+                .args(spec.toArgs().toArray(new String[0]));
+            command.addAll(jvm.command());
+        }
+        synchronized (live)
+        {
+            if (stopping)
+            {
+                throw new IllegalStateException("stopping: not starting " + system.id() + "-" + role);
+            }
+            final ChildProcess child = ChildProcess.start(system.id() + "-" + role, new ProcessBuilder(command));
+            live.add(child);
+            return child;
+        }
+    }
+
+    /**
+     * Tracks a child started elsewhere (the limits program), or kills it if the bench is stopping.
+     *
+     * @param child the started child.
+     * @return the child.
+     */
+    ChildProcess track(final ChildProcess child)
+    {
+        synchronized (live)
+        {
+            live.add(child);
+            if (stopping)
+            {
+                child.close();
+                throw new IllegalStateException("stopping: " + child.name() + " killed");
+            }
+        }
+        return child;
+    }
+
+    static ChildProcess awaitReady(final ChildProcess child)
+    {
+        child.awaitLine("READY", READY_TIMEOUT);
+        return child;
+    }
+
+    /**
+     * @param child   a child that has been sent {@code GO}.
+     * @param timeout how long to wait for its {@code RESULT} line.
+     * @return the result's values, once the child has exited with status 0.
+     */
+    static Map<String, String> resultOf(final ChildProcess child, final Duration timeout)
+    {
+        final Map<String, String> result = parse(child.awaitLine("RESULT", timeout));
+        final int exit = child.waitFor(EXIT_TIMEOUT);
+        if (0 != exit)
+        {
+            throw new IllegalStateException(child.name() + " exit=" + exit + " (expected 0)" + child.describe());
+        }
+        return result;
+    }
+
+    /**
+     * @param resultLine a {@code RESULT key=value ...} line.
+     * @return its values by key.
+     */
+    static Map<String, String> parse(final String resultLine)
+    {
+        final Map<String, String> values = new HashMap<>();
+        for (final String token : resultLine.trim().split("\\s+"))
+        {
+            final int eq = token.indexOf('=');
+            if (eq > 0)
+            {
+                values.put(token.substring(0, eq), token.substring(eq + 1));
+            }
+        }
+        return values;
+    }
+
+    void closeAll(final List<ChildProcess> children)
+    {
+        for (final ChildProcess child : children)
+        {
+            try
+            {
+                child.close();
+            }
+            catch (final RuntimeException ex)
+            {
+                System.err.println("cannot stop " + child + ": " + ex);
+            }
+            live.remove(child);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Files
+    // ------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Kills children still running and removes every object and socket this bench created. Idempotent; also the
+     * shutdown hook, so Ctrl-C and failures leave nothing behind.
+     */
+    void cleanUp()
+    {
+        synchronized (live)
+        {
+            // no child starts after this
+            stopping = true;
+        }
+        for (final ChildProcess child : live)
+        {
+            try
+            {
+                child.close();
+            }
+            catch (final RuntimeException ex)
+            {
+                // exiting anyway
+            }
+        }
+        live.clear();
+        removeFiles(prefix);
+    }
+
+    /**
+     * Removes the shared-memory objects and temporary files whose names start with the prefix.
+     *
+     * @param namePrefix a run's name, or the bench's prefix.
+     */
+    static void removeFiles(final String namePrefix)
+    {
+        removeMatching(ShmName.of("x").path().getParent(), namePrefix);
+        removeMatching(Paths.get(System.getProperty("java.io.tmpdir")), namePrefix);
+    }
+
+    private static void removeMatching(final Path directory, final String namePrefix)
+    {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, namePrefix + "*"))
+        {
+            for (final Path file : files)
+            {
+                deleteQuietly(file);
+            }
+        }
+        catch (final IOException ex)
+        {
+            System.err.println("cannot list " + directory + ": " + ex);
+        }
+    }
+
+    static void deleteQuietly(final Path file)
+    {
+        try
+        {
+            Files.deleteIfExists(file);
+        }
+        catch (final IOException ex)
+        {
+            System.err.println("cannot delete " + file + ": " + ex);
+        }
+    }
+}

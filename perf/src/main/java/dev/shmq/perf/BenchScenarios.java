@@ -1,0 +1,439 @@
+package dev.shmq.perf;
+
+import dev.shmq.testkit.ChildProcess;
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static dev.shmq.perf.BenchProcesses.EXIT_TIMEOUT;
+import static dev.shmq.perf.BenchProcesses.awaitReady;
+import static dev.shmq.perf.BenchProcesses.deleteQuietly;
+import static dev.shmq.perf.BenchProcesses.parse;
+import static dev.shmq.perf.BenchProcesses.removeFiles;
+import static dev.shmq.perf.BenchProcesses.resultOf;
+
+/**
+ * Runs the bench's scenarios, one run at a time, each under its own names with one child process per role:
+ * throughput (1P1C, 2P2C), round trip, paced one-way latency, blocking wake-up and the physical limits. Each run
+ * prints a progress line and its headline numbers and adds one {@link BenchResult}; a run that fails adds a missing
+ * result saying why, and the suite goes on.
+ */
+final class BenchScenarios
+{
+    private static final int NOTE_CHARS = 100;
+
+    private final BenchOptions options;
+    private final Path outDirectory;
+    private final BenchPeers peers;
+    private final BenchProcesses processes;
+    private final String prefix;
+    private final List<BenchResult> results = new ArrayList<>();
+    private final PrintStream out;
+    private int runNumber;
+
+    BenchScenarios(
+        final BenchOptions options,
+        final Path outDirectory,
+        final BenchPeers peers,
+        final BenchProcesses processes,
+        final String prefix,
+        final PrintStream out)
+    {
+        this.options = options;
+        this.outDirectory = outDirectory;
+        this.peers = peers;
+        this.processes = processes;
+        this.prefix = prefix;
+        this.out = out;
+    }
+
+    /** @return the results so far, one per run, in run order. */
+    List<BenchResult> results()
+    {
+        return results;
+    }
+
+    private String nextRunName()
+    {
+        return prefix + (++runNumber);
+    }
+
+    private void progress(final String what)
+    {
+        out.printf(Locale.ROOT, "[%d] %-48s ", runNumber, what);
+        out.flush();
+    }
+
+    /**
+     * Throughput, {@code repeat} times (stopping early at a run without a rate); adds the median run.
+     *
+     * @param scenario  {@code "tp"} or {@code "tp2"}, for the result.
+     * @param system    the system under test.
+     * @param payload   message length in bytes.
+     * @param producers producer processes.
+     * @param consumers consumer processes.
+     * @param repeat    runs to take the median of.
+     */
+    void throughput(
+        final String scenario,
+        final BenchSystem system,
+        final int payload,
+        final int producers,
+        final int consumers,
+        final int repeat)
+    {
+        final List<BenchResult> runs = new ArrayList<>();
+        for (int i = 0; i < repeat && !processes.isStopping(); i++)
+        {
+            final int before = results.size();
+            throughputOnce(scenario, system, payload, producers, consumers);
+            final BenchResult run = results.remove(before);
+            runs.add(run);
+            if (!run.hasThroughput())
+            {
+                break;
+            }
+        }
+        if (!runs.isEmpty())
+        {
+            results.add(BenchResult.median(runs));
+        }
+    }
+
+    private void throughputOnce(
+        final String scenario,
+        final BenchSystem system,
+        final int payload,
+        final int producers,
+        final int consumers)
+    {
+        final String name = nextRunName();
+        progress(scenario + " " + system.id() + " " + Payloads.label(payload));
+        final long start = System.nanoTime();
+        final String control = name + "-ctl";
+        final List<ChildProcess> consumerProcesses = new ArrayList<>();
+        final List<ChildProcess> producerProcesses = new ArrayList<>();
+        final BenchControl controlSegment;
+        try
+        {
+            controlSegment = BenchControl.create(control);
+        }
+        catch (final RuntimeException ex)
+        {
+            failed(scenario, system, payload, ex);
+            return;
+        }
+        try
+        {
+            final WorkerSpec base = new WorkerSpec()
+                .set(WorkerSpec.SYSTEM, system.id())
+                .set(WorkerSpec.PAYLOAD, payload)
+                .set(WorkerSpec.SLOTS, Payloads.slots(payload))
+                .set(WorkerSpec.CONTROL, control)
+                .set(WorkerSpec.PRODUCERS, producers)
+                .set(WorkerSpec.CONSUMERS, consumers)
+                .set(WorkerSpec.DURATION_MS, options.durationMs)
+                .set(WorkerSpec.WARMUP_MS, options.warmupMs);
+            if (options.count > 0)
+            {
+                base.set(WorkerSpec.COUNT, options.count);
+            }
+            final boolean pairs = system == BenchSystem.UNIX_SOCKET;
+            for (int c = 0; c < consumers; c++)
+            {
+                final WorkerSpec spec = base.copy().set(WorkerSpec.ROLE, "recv").set(WorkerSpec.INDEX, c)
+                    .set(WorkerSpec.NAME, pairs ? name + "-" + c : name).set(WorkerSpec.CREATOR, 0 == c || pairs);
+                consumerProcesses.add(awaitReady(processes.start(system, spec, "recv" + c, 1 - (c & 1))));
+            }
+            for (int p = 0; p < producers; p++)
+            {
+                final WorkerSpec spec = base.copy().set(WorkerSpec.ROLE, "send").set(WorkerSpec.INDEX, p)
+                    .set(WorkerSpec.NAME, pairs ? name + "-" + p : name).set(WorkerSpec.CREATOR, false);
+                producerProcesses.add(awaitReady(processes.start(system, spec, "send" + p, p & 1)));
+            }
+            consumerProcesses.forEach((child) -> child.send("GO"));
+            producerProcesses.forEach((child) -> child.send("GO"));
+            final Duration timeout = Duration.ofMillis(options.warmupMs + options.durationMs).plusSeconds(60);
+            long sent = 0;
+            for (final ChildProcess producer : producerProcesses)
+            {
+                sent += Long.parseLong(resultOf(producer, timeout).get("sent"));
+            }
+            long received = 0;
+            long measured = 0;
+            long windowStart = Long.MAX_VALUE;
+            long windowEnd = Long.MIN_VALUE;
+            for (final ChildProcess consumer : consumerProcesses)
+            {
+                final Map<String, String> result = resultOf(consumer, timeout);
+                final long consumerReceived = Long.parseLong(result.get("received"));
+                received += consumerReceived;
+                measured += consumerReceived - Long.parseLong(result.get("warmReceived"));
+                windowStart = Math.min(windowStart, Long.parseLong(result.get("warmNanos")));
+                windowEnd = Math.max(windowEnd, Long.parseLong(result.get("lastNanos")));
+            }
+            final double rate = windowEnd > windowStart ? measured * 1e9 / (windowEnd - windowStart) : Double.NaN;
+            final StringBuilder note = new StringBuilder();
+            if (sent != received)
+            {
+                note.append("lost ").append(sent - received).append(" of ").append(sent).append("; ");
+            }
+            if (system == BenchSystem.AGRONA_M2O && producers > 1)
+            {
+                note.append("2P1C (one consumer by design); ");
+            }
+            if (pairs && producers > 1)
+            {
+                note.append("2 connections; ");
+            }
+            note.append(measured).append(" msgs measured");
+            results.add(BenchResult.throughput(scenario, system.id(), payload, rate, note.toString()));
+            out.printf(Locale.ROOT, "%s msg/s, %.1f MB/s (%.1f s)%n", ResultTable.rate(rate), rate * payload / 1e6,
+                (System.nanoTime() - start) / 1e9);
+        }
+        catch (final RuntimeException ex)
+        {
+            failed(scenario, system, payload, ex);
+        }
+        finally
+        {
+            processes.closeAll(producerProcesses);
+            processes.closeAll(consumerProcesses);
+            controlSegment.close();
+            removeFiles(name);
+        }
+    }
+
+    /**
+     * Round trip, ping to pong and back over two queues.
+     *
+     * @param system  the system under test.
+     * @param payload message length in bytes.
+     */
+    void roundTrip(final BenchSystem system, final int payload)
+    {
+        final String name = nextRunName();
+        final String scenario = "rtt";
+        progress(scenario + " " + system.id() + " " + Payloads.label(payload));
+        final long start = System.nanoTime();
+        final List<ChildProcess> children = new ArrayList<>();
+        final Path samples = outDirectory.resolve(name + "-samples.bin");
+        try
+        {
+            Files.createDirectories(outDirectory);
+            final WorkerSpec base = new WorkerSpec()
+                .set(WorkerSpec.SYSTEM, system.id())
+                .set(WorkerSpec.PAYLOAD, payload)
+                .set(WorkerSpec.SLOTS, Payloads.slots(payload))
+                .set(WorkerSpec.NAME, name)
+                .set(WorkerSpec.COUNT, options.rttCount)
+                .set(WorkerSpec.SAMPLES, samples);
+            final ChildProcess pong =
+                awaitReady(processes.start(system, base.copy().set(WorkerSpec.ROLE, "pong"), "pong", 1));
+            children.add(pong);
+            final ChildProcess ping =
+                awaitReady(processes.start(system, base.copy().set(WorkerSpec.ROLE, "ping"), "ping", 0));
+            children.add(ping);
+            pong.send("GO");
+            ping.send("GO");
+            final Duration timeout = Duration.ofSeconds(120);
+            final Map<String, String> result = resultOf(ping, timeout);
+            resultOf(pong, timeout);
+            final Histogram histogram = result.containsKey("hist") ?
+                Histograms.decode(result.get("hist")) : Histograms.fromSamples(samples);
+            addLatency(scenario, system.id(), payload, histogram, histogram.getTotalCount() + " round trips", start);
+        }
+        catch (final RuntimeException | IOException ex)
+        {
+            failed(scenario, system, payload, ex);
+        }
+        finally
+        {
+            processes.closeAll(children);
+            removeFiles(name);
+            deleteQuietly(samples);
+        }
+    }
+
+    /**
+     * One-way latency at {@code --rate}, measured from each message's intended send time.
+     *
+     * @param system  the system under test.
+     * @param payload message length in bytes.
+     */
+    void paced(final BenchSystem system, final int payload)
+    {
+        final String name = nextRunName();
+        final String scenario = "paced";
+        progress(scenario + " " + system.id() + " " + Payloads.label(payload) + " @" + options.rate + "/s");
+        final long start = System.nanoTime();
+        final List<ChildProcess> children = new ArrayList<>();
+        try
+        {
+            final WorkerSpec base = new WorkerSpec()
+                .set(WorkerSpec.SYSTEM, system.id())
+                .set(WorkerSpec.PAYLOAD, payload)
+                .set(WorkerSpec.SLOTS, Payloads.slots(payload))
+                .set(WorkerSpec.NAME, name)
+                .set(WorkerSpec.COUNT, options.pacedCount)
+                .set(WorkerSpec.RATE, options.rate);
+            final ChildProcess receiver =
+                awaitReady(processes.start(system, base.copy().set(WorkerSpec.ROLE, "paced-recv"), "paced-recv", 1));
+            children.add(receiver);
+            final ChildProcess sender =
+                awaitReady(processes.start(system, base.copy().set(WorkerSpec.ROLE, "paced-send"), "paced-send", 0));
+            children.add(sender);
+            receiver.send("GO");
+            sender.send("GO");
+            final Duration timeout = Duration.ofSeconds(90 + 2 * options.pacedCount / options.rate);
+            final Map<String, String> sent = resultOf(sender, timeout);
+            final Map<String, String> result = resultOf(receiver, timeout);
+            addLatency(scenario, system.id(), payload, Histograms.decode(result.get("hist")),
+                "one-way from intended send time, " + options.rate + " msg/s, " + sent.get("late") + " sent late",
+                start);
+        }
+        catch (final RuntimeException ex)
+        {
+            failed(scenario, system, payload, ex);
+        }
+        finally
+        {
+            processes.closeAll(children);
+            removeFiles(name);
+        }
+    }
+
+    /**
+     * A zeroq {@code take} blocked with the given idle strategy, woken by a {@code put} from another process.
+     *
+     * @param idle the taker's idle strategy.
+     */
+    void wake(final String idle)
+    {
+        final String name = nextRunName();
+        final String scenario = "wake";
+        final String label = "zeroq take/" + idle;
+        progress(scenario + " " + label);
+        final long start = System.nanoTime();
+        final List<ChildProcess> children = new ArrayList<>();
+        final int payload = Long.BYTES;
+        try
+        {
+            final WorkerSpec base = new WorkerSpec()
+                .set(WorkerSpec.SYSTEM, BenchSystem.ZEROQ.id())
+                .set(WorkerSpec.PAYLOAD, payload)
+                .set(WorkerSpec.SLOTS, 64)
+                .set(WorkerSpec.NAME, name)
+                .set(WorkerSpec.COUNT, options.wakeCount)
+                .set(WorkerSpec.IDLE, idle)
+                .set(WorkerSpec.IDLE_MS, options.wakeIdleMs);
+            final ChildProcess taker = awaitReady(
+                processes.start(BenchSystem.ZEROQ, base.copy().set(WorkerSpec.ROLE, "wake-recv"), "taker", 1));
+            children.add(taker);
+            final ChildProcess waker = awaitReady(
+                processes.start(BenchSystem.ZEROQ, base.copy().set(WorkerSpec.ROLE, "wake-send"), "waker", 0));
+            children.add(waker);
+            taker.send("GO");
+            taker.awaitLine("IDLE", Duration.ofMillis(options.wakeIdleMs).plusSeconds(30));
+            waker.send("GO");
+            final Duration timeout = Duration.ofSeconds(60 + options.wakeCount / 100);
+            resultOf(waker, timeout);
+            final Map<String, String> result = resultOf(taker, timeout);
+            final double idleCpu = Double.parseDouble(result.get("idleCpuNanos")) /
+                Double.parseDouble(result.get("idleWallNanos"));
+            addLatency(scenario, label, payload, Histograms.decode(result.get("hist")),
+                String.format(Locale.ROOT, "idle waiter %.1f%% of a core", 100 * idleCpu), start);
+        }
+        catch (final RuntimeException ex)
+        {
+            failed(scenario, BenchSystem.ZEROQ, payload, ex);
+        }
+        finally
+        {
+            processes.closeAll(children);
+            removeFiles(name);
+        }
+    }
+
+    /** The physical limits, measured by the C program: a cache-line round trip and memcpy bandwidth. */
+    void limits()
+    {
+        final String name = nextRunName();
+        progress("limits: cache-line round trip, memcpy 6 MiB");
+        final long start = System.nanoTime();
+        final Path samples = outDirectory.resolve(name + "-cacheline.bin");
+        try
+        {
+            Files.createDirectories(outDirectory);
+            try (ChildProcess child = processes.track(peers.limits().start("cacheline", "200000", samples.toString())))
+            {
+                child.awaitLine("RESULT", Duration.ofSeconds(60));
+                child.waitFor(EXIT_TIMEOUT);
+            }
+            final Histogram histogram = Histograms.fromSamples(samples);
+            results.add(BenchResult.latency("limits", "cache-line RTT (C)", 64, histogram,
+                "two threads on CPUs 0 and 1, " + histogram.getTotalCount() + " round trips"));
+            final int mib = 6;
+            final Map<String, String> copy;
+            try (ChildProcess child = processes.track(peers.limits().start("memcpy", Integer.toString(mib), "30")))
+            {
+                copy = parse(child.awaitLine("RESULT", Duration.ofSeconds(60)));
+                child.waitFor(EXIT_TIMEOUT);
+            }
+            final int bytes = mib << 20;
+            final double bytesPerSecond = Double.parseDouble(copy.get("bytesPerSec"));
+            results.add(BenchResult.throughput("limits", "memcpy 6 MiB (C)", bytes, bytesPerSecond / bytes,
+                "single thread, best of 30"));
+            out.printf(Locale.ROOT, "cache line p50 %s us, memcpy %.2f GB/s (%.1f s)%n",
+                ResultTable.micros(histogram.getValueAtPercentile(50)), bytesPerSecond / 1e9,
+                (System.nanoTime() - start) / 1e9);
+        }
+        catch (final RuntimeException | IOException ex)
+        {
+            out.println("FAILED " + ex);
+            results.add(BenchResult.missing("limits", "cache-line RTT (C)", 64, "FAILED " + firstLine(ex)));
+        }
+        finally
+        {
+            deleteQuietly(samples);
+        }
+    }
+
+    private void addLatency(
+        final String scenario,
+        final String system,
+        final int payload,
+        final Histogram histogram,
+        final String note,
+        final long start)
+    {
+        results.add(BenchResult.latency(scenario, system, payload, histogram, note));
+        out.printf(Locale.ROOT, "p50 %s us, p99 %s us, max %s us (%.1f s)%n",
+            ResultTable.micros(histogram.getValueAtPercentile(50)),
+            ResultTable.micros(histogram.getValueAtPercentile(99)),
+            ResultTable.micros(histogram.getMaxValue()), (System.nanoTime() - start) / 1e9);
+    }
+
+    private void failed(final String scenario, final BenchSystem system, final int payload, final Exception ex)
+    {
+        out.println("FAILED");
+        System.err.println("--- " + scenario + " " + system.id() + " " + payload + " failed: " + ex.getMessage());
+        results.add(BenchResult.missing(scenario, system.id(), payload, "FAILED " + firstLine(ex)));
+    }
+
+    private static String firstLine(final Exception ex)
+    {
+        final String message = String.valueOf(ex.getMessage());
+        final int newline = message.indexOf('\n');
+        final String line = newline < 0 ? message : message.substring(0, newline);
+        return line.length() <= NOTE_CHARS ? line : line.substring(0, NOTE_CHARS) + "...";
+    }
+}
