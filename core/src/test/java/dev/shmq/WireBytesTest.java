@@ -4,6 +4,7 @@ import dev.shmq.slick.AtomicCursor;
 import dev.shmq.slick.SlickCursor;
 import dev.shmq.slick.SlickEntry;
 import dev.shmq.slick.SlickQueue;
+import dev.shmq.zeroq.ZeroqPyQueue;
 import dev.shmq.zeroq.ZeroqQueue;
 import dev.shmq.zeroq.ZeroqRange;
 import org.agrona.DirectBuffer;
@@ -84,11 +85,12 @@ class WireBytesTest
         stamp(element, 0, 48, 0x30);
         queue.offerBatch(element, 0, 4, range);
         record("zeroq.offerBatch x4 (wraps)", queue.buffer());
-        queue.drain((buffer, offset, length) -> { }, 3, range);
+        queue.drain((buffer, offset, length, position) -> { }, 3);
         record("zeroq.drain x3", queue.buffer());
-        queue.putNowait(new byte[12]);
-        queue.getNowait();
-        queue.getNowait();
+        final ZeroqPyQueue py = new ZeroqPyQueue(queue);
+        py.putNowait(new byte[12]);
+        py.getNowait();
+        py.getNowait();
         record("zeroq.putNowait+getNowait x2", queue.buffer());
         queue.close();
     }

@@ -1,6 +1,5 @@
 package dev.shmq.slick;
 
-import dev.shmq.core.ShmName;
 import dev.shmq.core.ShmSegment;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.AtomicBuffer;
@@ -45,29 +44,81 @@ public final class AtomicCursor implements AutoCloseable
     }
 
     /**
-     * Creates a new 8-byte shared-memory object holding a cursor at 0; fails if the name exists.
+     * {@link #create(String, SlickConfig)} with the default options.
      *
      * @param name the object's name.
+     * @return the cursor.
+     */
+    public static AtomicCursor create(final String name)
+    {
+        return create(name, new SlickConfig());
+    }
+
+    /**
+     * Creates a new 8-byte shared-memory object holding a cursor at 0; fails if the name exists. Closing never
+     * removes the name (several readers share it): {@link #unlink()} does.
+     *
+     * @param name   the object's name.
+     * @param config its directory and permissions.
      * @return the cursor.
      * @throws IllegalArgumentException if the name is not a valid shared-memory name.
      * @throws IllegalStateException    if the name exists or the object cannot be created.
      */
-    public static AtomicCursor create(final String name)
+    public static AtomicCursor create(final String name, final SlickConfig config)
     {
-        return new AtomicCursor(null, ShmSegment.create(ShmName.of(name), LENGTH));
+        return new AtomicCursor(null, ShmSegment.create(config.shmName(name), LENGTH, config.permissions()));
     }
 
     /**
-     * Opens an existing shared cursor object.
+     * {@link #createOrOpen(String, SlickConfig)} with the default options.
      *
      * @param name the object's name.
      * @return the cursor.
+     */
+    public static AtomicCursor createOrOpen(final String name)
+    {
+        return createOrOpen(name, new SlickConfig());
+    }
+
+    /**
+     * Creates the cursor object at 0 if the name is free, otherwise opens it, waiting up to the open timeout for its
+     * creator to size it: what every reader of a work-stealing group can call, whichever starts first.
+     *
+     * @param name   the object's name.
+     * @param config its directory and permissions, and the open timeout.
+     * @return the cursor.
      * @throws IllegalArgumentException if the name is not a valid shared-memory name.
-     * @throws IllegalStateException    if the object does not exist or is shorter than 8 bytes.
+     * @throws IllegalStateException    if the object cannot be created, or an existing one stays shorter than 8 bytes.
+     */
+    public static AtomicCursor createOrOpen(final String name, final SlickConfig config)
+    {
+        return new AtomicCursor(null, ShmSegment.createOrOpen(
+            config.shmName(name), LENGTH, config.permissions(), LENGTH, config.openTimeoutNanos()));
+    }
+
+    /**
+     * {@link #open(String, SlickConfig)} with the default options.
+     *
+     * @param name the object's name.
+     * @return the cursor.
      */
     public static AtomicCursor open(final String name)
     {
-        return new AtomicCursor(null, ShmSegment.open(ShmName.of(name), LENGTH, 0));
+        return open(name, new SlickConfig());
+    }
+
+    /**
+     * Opens an existing shared cursor object, waiting up to the open timeout for its creator to size it.
+     *
+     * @param name   the object's name.
+     * @param config its directory, and the open timeout.
+     * @return the cursor.
+     * @throws IllegalArgumentException if the name is not a valid shared-memory name.
+     * @throws IllegalStateException    if the object does not exist or stays shorter than 8 bytes.
+     */
+    public static AtomicCursor open(final String name, final SlickConfig config)
+    {
+        return new AtomicCursor(null, ShmSegment.open(config.shmName(name), LENGTH, config.openTimeoutNanos()));
     }
 
     /**

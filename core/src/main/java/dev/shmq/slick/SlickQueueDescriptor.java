@@ -114,6 +114,9 @@ public final class SlickQueueDescriptor
     /** The smallest capacity: one slot. */
     public static final int MIN_CAPACITY = 1;
 
+    /** The largest capacity a header may hold: the slot array must stay addressable by an int. */
+    public static final int MAX_CAPACITY = 1 << 30;
+
     private SlickQueueDescriptor()
     {
     }
@@ -192,5 +195,45 @@ public final class SlickQueueDescriptor
         LayoutChecks.checkElementSize(elementSize);
         return LayoutChecks.checkTotal(
             "SlickQueue", capacity, elementSize, HEADER_LENGTH + capacity * (SLOT_LENGTH + elementSize));
+    }
+
+    /**
+     * Validates a header read from an untrusted segment, before any slot is touched: {@code size} a power of two in
+     * {@code [1, MAX_CAPACITY]}, {@code element_size} at least 1, header, slots and elements within the object, and
+     * the size bits of {@code reserved} within {@code size}. Shared by attaching and {@code shmq inspect}.
+     *
+     * @param path         the object, for the message.
+     * @param size         {@code size} as read, unsigned.
+     * @param elementSize  {@code element_size} as read, unsigned.
+     * @param reserved     {@code reserved} as read.
+     * @param objectLength the length of the shared-memory object.
+     * @return the capacity, {@code size}.
+     * @throws IllegalStateException naming the field, its value and the limit.
+     */
+    public static int checkHeader(
+        final String path, final long size, final long elementSize, final long reserved, final long objectLength)
+    {
+        if (size < 1 || size > MAX_CAPACITY || (size & (size - 1)) != 0)
+        {
+            throw new IllegalStateException(path + " size=" + size + " (expected a power of two in [1, " +
+                MAX_CAPACITY + "])");
+        }
+        if (elementSize < 1)
+        {
+            throw new IllegalStateException(path + " element_size=" + elementSize + " (expected at least 1)");
+        }
+        final long total = HEADER_LENGTH + size * (SLOT_LENGTH + elementSize);
+        if (total > objectLength)
+        {
+            throw new IllegalStateException(path + " length=" + objectLength + " (expected at least " + total +
+                " for size=" + size + ", element_size=" + elementSize + ')');
+        }
+        final long reservedSize = reservedSize(reserved);
+        if (reservedSize > size)
+        {
+            throw new IllegalStateException(path + " reserved size bits=" + reservedSize + " (expected at most size=" +
+                size + ')');
+        }
+        return (int)size;
     }
 }

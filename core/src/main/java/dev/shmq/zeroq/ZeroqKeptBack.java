@@ -1,5 +1,7 @@
 package dev.shmq.zeroq;
 
+import dev.shmq.core.ControlledMessageHandler;
+import dev.shmq.core.MessageHandler;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -7,16 +9,22 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.util.ArrayDeque;
 
 /**
- * Elements that a {@link ZeroqQueue#drain} handler never saw because it threw part way through a claimed run. A
- * zeroq claim cannot be undone, so they are copied out of the queue, their cells are freed for every other process,
- * and this instance delivers them, oldest first, before anything else.
+ * Elements that a {@link ZeroqQueue#drain} handler never saw because it threw part way through a claimed run, or
+ * that a {@link ZeroqQueue#controlledDrain} handler left unconsumed. A zeroq claim cannot be undone, so they are
+ * copied out of the queue, their cells are freed for every other process, and this instance delivers them, oldest
+ * first, before anything else.
  *
  * <p>Only the exceptional path allocates or locks; the hot paths read one volatile int ({@link #isEmpty()}).
  */
 final class ZeroqKeptBack
 {
+    /** One element kept back, with the queue position it was claimed at. */
+    private record Kept(long position, byte[] bytes)
+    {
+    }
+
     private final int elementSize;
-    private final ArrayDeque<byte[]> elements = new ArrayDeque<>();
+    private final ArrayDeque<Kept> elements = new ArrayDeque<>();
     private volatile int size;
 
     ZeroqKeptBack(final int elementSize)
@@ -31,21 +39,27 @@ final class ZeroqKeptBack
     }
 
     /**
-     * Copies one element out of the queue's memory.
+     * Copies one element out of the queue's memory, behind those already kept.
      *
-     * @param buffer the queue's buffer.
-     * @param offset the element's offset there.
+     * @param buffer   the queue's buffer.
+     * @param offset   the element's offset there.
+     * @param position the position it was claimed at.
      */
-    synchronized void add(final DirectBuffer buffer, final int offset)
+    synchronized void add(final DirectBuffer buffer, final int offset, final long position)
     {
         final byte[] element = new byte[elementSize];
         buffer.getBytes(offset, element);
-        elements.addLast(element);
+        elements.addLast(new Kept(position, element));
         size = elements.size();
     }
 
-    /** @return the oldest element kept back, or null. */
-    byte[] poll()
+    private synchronized void addFirst(final Kept kept)
+    {
+        elements.addFirst(kept);
+        size = elements.size();
+    }
+
+    private Kept pollKept()
     {
         if (isEmpty())
         {
@@ -53,9 +67,9 @@ final class ZeroqKeptBack
         }
         synchronized (this)
         {
-            final byte[] element = elements.pollFirst();
+            final Kept kept = elements.pollFirst();
             size = elements.size();
-            return element;
+            return kept;
         }
     }
 
@@ -66,16 +80,12 @@ final class ZeroqKeptBack
      */
     boolean pollInto(final MutableDirectBuffer dst, final int offset)
     {
-        if (isEmpty())
+        final Kept kept = pollKept();
+        if (null == kept)
         {
             return false;
         }
-        final byte[] element = poll();
-        if (null == element)
-        {
-            return false;
-        }
-        dst.putBytes(offset, element);
+        dst.putBytes(offset, kept.bytes());
         return true;
     }
 
@@ -85,20 +95,52 @@ final class ZeroqKeptBack
      *
      * @return how many were handed over.
      */
-    int drain(final ZeroqElementHandler handler, final int limit)
+    int drain(final MessageHandler handler, final int limit)
     {
         int handed = 0;
         while (handed < limit)
         {
-            final byte[] element = poll();
-            if (null == element)
+            final Kept kept = pollKept();
+            if (null == kept)
             {
                 break;
             }
             handed++;
-            handler.onElement(new UnsafeBuffer(element), 0, elementSize);
+            handler.onMessage(new UnsafeBuffer(kept.bytes()), 0, elementSize, kept.position());
         }
         return handed;
+    }
+
+    /**
+     * Hands up to {@code limit} elements to a controlled handler: one it aborts goes back to the front and the drain
+     * stops; one it breaks on is consumed and the drain stops.
+     *
+     * @return how many were consumed.
+     */
+    int controlledDrain(final ControlledMessageHandler handler, final int limit)
+    {
+        int consumed = 0;
+        while (consumed < limit)
+        {
+            final Kept kept = pollKept();
+            if (null == kept)
+            {
+                break;
+            }
+            final ControlledMessageHandler.Action action =
+                handler.onMessage(new UnsafeBuffer(kept.bytes()), 0, elementSize, kept.position());
+            if (ControlledMessageHandler.Action.ABORT == action)
+            {
+                addFirst(kept);
+                break;
+            }
+            consumed++;
+            if (ControlledMessageHandler.Action.BREAK == action)
+            {
+                break;
+            }
+        }
+        return consumed;
     }
 
     /** Drops everything kept back (the queue is closing). */

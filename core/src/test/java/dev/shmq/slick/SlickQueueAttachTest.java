@@ -41,6 +41,12 @@ class SlickQueueAttachTest
         shm.close();
     }
 
+    /** The old {@code (..., long initTimeoutNanos)} overloads, as a configuration. */
+    private static SlickConfig openTimeout(final long nanos)
+    {
+        return new SlickConfig().openTimeout(nanos, TimeUnit.NANOSECONDS);
+    }
+
     /** The header a v1.4.0 creator writes, by hand, with the raw numbers of PROTOCOLS.md. */
     private static ByteBuffer v14Header(final int length, final int size, final int elementSize, final int state)
     {
@@ -63,7 +69,7 @@ class SlickQueueAttachTest
     void shouldWriteByteExactHeaderOnCreate()
     {
         final String name = shm.next("slick");
-        final SlickQueue queue = shm.track(SlickQueue.create(name, 8, 16));
+        final SlickQueue queue = shm.track(SlickQueue.createOrOpen(name, 8, 16));
         assertTrue(queue.isCreator());
         assertFalse(queue.isLegacy());
 
@@ -100,11 +106,11 @@ class SlickQueueAttachTest
     void shouldAttachSecondCreatorAndOpenerToInitialisedQueue()
     {
         final String name = shm.next("slick");
-        final SlickQueue first = shm.track(SlickQueue.create(name, 8, 16));
+        final SlickQueue first = shm.track(SlickQueue.createOrOpen(name, 8, 16));
         first.publish(first.reserve());
         final byte[] before = TempShm.bytes(name);
 
-        final SlickQueue second = shm.track(SlickQueue.create(name, 8, 16));
+        final SlickQueue second = shm.track(SlickQueue.createOrOpen(name, 8, 16));
         final SlickQueue opener = shm.track(SlickQueue.open(name, 16));
 
         assertFalse(second.isCreator());
@@ -130,7 +136,7 @@ class SlickQueueAttachTest
         {
             try
             {
-                opened.complete(SlickQueue.open(name, 8, TimeUnit.SECONDS.toNanos(60)));
+                opened.complete(SlickQueue.open(name, 8, openTimeout(TimeUnit.SECONDS.toNanos(60))));
             }
             catch (final Throwable ex)
             {
@@ -170,13 +176,13 @@ class SlickQueueAttachTest
         final byte[] before = TempShm.bytes(name);
 
         final IllegalStateException ex = assertThrows(
-            IllegalStateException.class, () -> SlickQueue.open(name, 8, SHORT_TIMEOUT_NANOS));
+            IllegalStateException.class, () -> SlickQueue.open(name, 8, openTimeout(SHORT_TIMEOUT_NANOS)));
         assertTrue(ex.getMessage().contains("timed out waiting for initialisation"), ex.getMessage());
         assertTrue(ex.getMessage().contains("init_state=2"), ex.getMessage());
         assertTrue(ex.getMessage().contains("within 50 ms"), ex.getMessage());
 
         final IllegalStateException creatorEx = assertThrows(
-            IllegalStateException.class, () -> SlickQueue.create(name, 4, 8, SHORT_TIMEOUT_NANOS));
+            IllegalStateException.class, () -> SlickQueue.createOrOpen(name, 4, 8, openTimeout(SHORT_TIMEOUT_NANOS)));
         assertTrue(creatorEx.getMessage().contains("timed out waiting for initialisation"), creatorEx.getMessage());
 
         assertArrayEquals(before, TempShm.bytes(name));
@@ -201,7 +207,7 @@ class SlickQueueAttachTest
         }
         TempShm.write(name, bytes);
 
-        final SlickQueue queue = shm.track(SlickQueue.open(name, elementSize, SHORT_TIMEOUT_NANOS));
+        final SlickQueue queue = shm.track(SlickQueue.open(name, elementSize, openTimeout(SHORT_TIMEOUT_NANOS)));
         assertTrue(queue.isLegacy());
         final SlickCursor cursor = new SlickCursor();
         final SlickEntry entry = new SlickEntry();
@@ -216,7 +222,8 @@ class SlickQueueAttachTest
         assertTrue(queue.readLast(entry));
         assertEquals(2, entry.index(), "legacy read_last: (reserved >> 16) - (reserved & 0xFFFF)");
 
-        final SlickQueue creator = shm.track(SlickQueue.create(name, size, elementSize, SHORT_TIMEOUT_NANOS));
+        final SlickQueue creator = shm.track(
+            SlickQueue.createOrOpen(name, size, elementSize, openTimeout(SHORT_TIMEOUT_NANOS)));
         assertFalse(creator.isCreator(), "a populated v1.2 queue is attached to, not wiped");
         creator.publish(creator.reserve());
         assertTrue(queue.read(cursor, entry));
@@ -237,7 +244,7 @@ class SlickQueueAttachTest
         bytes.putLong(16, 0);
         TempShm.write(name, bytes);
 
-        final SlickQueue queue = shm.track(SlickQueue.open(name, 8, TimeUnit.SECONDS.toNanos(60)));
+        final SlickQueue queue = shm.track(SlickQueue.open(name, 8, openTimeout(TimeUnit.SECONDS.toNanos(60))));
         assertTrue(queue.isLegacy());
         final SlickEntry entry = new SlickEntry();
         assertFalse(queue.readLast(entry));
@@ -251,9 +258,9 @@ class SlickQueueAttachTest
     {
         final String name = shm.next("slick");
         final IllegalArgumentException notPowerOfTwo = assertThrows(
-            IllegalArgumentException.class, () -> SlickQueue.create(name, 6, 8));
+            IllegalArgumentException.class, () -> SlickQueue.createOrOpen(name, 6, 8));
         assertTrue(notPowerOfTwo.getMessage().contains("capacity=6"), notPowerOfTwo.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> SlickQueue.create(name, 8, 0));
+        assertThrows(IllegalArgumentException.class, () -> SlickQueue.createOrOpen(name, 8, 0));
         assertThrows(IllegalArgumentException.class, () -> SlickQueue.local(3, 8));
         assertThrows(IllegalArgumentException.class, () -> SlickQueue.local(0, 8));
         assertThrows(IllegalArgumentException.class, () -> SlickQueue.open(name, 0));
@@ -266,8 +273,8 @@ class SlickQueueAttachTest
         final String name = shm.next("slick");
         assertThrows(ShmMissingException.class, () -> SlickQueue.open(name, 8));
         assertThrows(IllegalArgumentException.class, () -> SlickQueue.open(null, 8));
-        assertThrows(IllegalArgumentException.class, () -> SlickQueue.create(null, 8, 8));
-        assertThrows(IllegalArgumentException.class, () -> SlickQueue.create("a/b", 8, 8));
+        assertThrows(IllegalArgumentException.class, () -> SlickQueue.createOrOpen(null, 8, 8));
+        assertThrows(IllegalArgumentException.class, () -> SlickQueue.createOrOpen("a/b", 8, 8));
         assertFalse(Files.exists(TempShm.path(name)));
     }
 
@@ -275,16 +282,16 @@ class SlickQueueAttachTest
     void shouldRejectSizeAndElementSizeMismatchNamingBothValues()
     {
         final String name = shm.next("slick");
-        shm.track(SlickQueue.create(name, 8, 16));
+        shm.track(SlickQueue.createOrOpen(name, 8, 16));
         final byte[] before = TempShm.bytes(name);
 
         final IllegalStateException size = assertThrows(
-            IllegalStateException.class, () -> SlickQueue.create(name, 16, 16));
+            IllegalStateException.class, () -> SlickQueue.createOrOpen(name, 16, 16));
         assertTrue(
             size.getMessage().contains("size=8") && size.getMessage().contains("expected 16"), size.getMessage());
 
         final IllegalStateException creatorElementSize = assertThrows(
-            IllegalStateException.class, () -> SlickQueue.create(name, 8, 32));
+            IllegalStateException.class, () -> SlickQueue.createOrOpen(name, 8, 32));
         assertTrue(creatorElementSize.getMessage().contains("element_size=16") &&
             creatorElementSize.getMessage().contains("expected 32"), creatorElementSize.getMessage());
 
@@ -304,12 +311,13 @@ class SlickQueueAttachTest
         final byte[] before = TempShm.bytes(name);
 
         final IllegalStateException ex = assertThrows(
-            IllegalStateException.class, () -> SlickQueue.open(name, 8, SHORT_TIMEOUT_NANOS));
+            IllegalStateException.class, () -> SlickQueue.open(name, 8, openTimeout(SHORT_TIMEOUT_NANOS)));
         assertTrue(ex.getMessage().contains("length=" + before.length), ex.getMessage());
         assertTrue(ex.getMessage().contains("expected at least " + (64 + 16 * 8 + 8 * 8)), ex.getMessage());
         assertTrue(ex.getMessage().contains("size=8"), ex.getMessage());
 
-        assertThrows(IllegalStateException.class, () -> SlickQueue.create(name, 8, 8, SHORT_TIMEOUT_NANOS));
+        assertThrows(
+            IllegalStateException.class, () -> SlickQueue.createOrOpen(name, 8, 8, openTimeout(SHORT_TIMEOUT_NANOS)));
         assertArrayEquals(before, TempShm.bytes(name));
         TempShm.assertNotMapped(name);
     }
@@ -322,7 +330,7 @@ class SlickQueueAttachTest
         final byte[] before = TempShm.bytes(name);
 
         final IllegalStateException ex = assertThrows(
-            IllegalStateException.class, () -> SlickQueue.create(name, 8, 8, SHORT_TIMEOUT_NANOS));
+            IllegalStateException.class, () -> SlickQueue.createOrOpen(name, 8, 8, openTimeout(SHORT_TIMEOUT_NANOS)));
         assertTrue(ex.getMessage().contains("length=" + before.length), ex.getMessage());
         assertArrayEquals(before, TempShm.bytes(name));
         TempShm.assertNotMapped(name);
@@ -363,7 +371,7 @@ class SlickQueueAttachTest
         TempShm.write(name, header);
         final byte[] before = TempShm.bytes(name);
         final IllegalStateException ex = assertThrows(
-            IllegalStateException.class, () -> SlickQueue.open(name, 8, SHORT_TIMEOUT_NANOS));
+            IllegalStateException.class, () -> SlickQueue.open(name, 8, openTimeout(SHORT_TIMEOUT_NANOS)));
         assertTrue(ex.getMessage().contains(expectedInMessage), ex.getMessage());
         assertArrayEquals(before, TempShm.bytes(name), "nothing written");
         TempShm.assertNotMapped(name);
@@ -373,7 +381,7 @@ class SlickQueueAttachTest
     void shouldCloseIdempotentlyAndUnlinkAsCppCreatorDoes()
     {
         final String name = shm.next("slick");
-        final SlickQueue queue = SlickQueue.create(name, 4, 8);
+        final SlickQueue queue = SlickQueue.createOrOpen(name, 4, 8);
         final SlickQueue attacher = shm.track(SlickQueue.open(name, 8));
         attacher.close();
         assertTrue(Files.exists(TempShm.path(name)), "an attacher does not unlink");
@@ -383,7 +391,7 @@ class SlickQueueAttachTest
         assertFalse(queue.unlink());
 
         final String kept = shm.next("slick");
-        shm.track(SlickQueue.create(kept, 4, 8, new SlickConfig().unlinkOnClose(false))).close();
+        shm.track(SlickQueue.createOrOpen(kept, 4, 8, new SlickConfig().unlinkOnClose(false))).close();
         assertTrue(Files.exists(TempShm.path(kept)), "unlinkOnClose(false) keeps the name");
 
         final SlickQueue local = SlickQueue.local(4, 8);

@@ -73,7 +73,7 @@ class SlickQueueConcurrencyTest
         final String name = shm.next("slick");
         // Room for every element (entries have at most 3): readers are never lapped, so nothing may be lost.
         final int capacity = Integer.highestOneBit(PRODUCERS * ENTRIES_PER_PRODUCER * 3) << 1;
-        final SlickQueue creator = shm.track(SlickQueue.create(name, capacity, ELEMENT_SIZE));
+        final SlickQueue creator = shm.track(SlickQueue.createOrOpen(name, capacity, ELEMENT_SIZE));
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         final CountDownLatch start = new CountDownLatch(1);
         final List<Thread> threads = new ArrayList<>();
@@ -154,7 +154,7 @@ class SlickQueueConcurrencyTest
     {
         final String name = shm.next("slick");
         final String cursorName = shm.next("slick");
-        final SlickQueue producer = shm.track(SlickQueue.create(name, 1 << 16, ELEMENT_SIZE));
+        final SlickQueue producer = shm.track(SlickQueue.createOrOpen(name, 1 << 16, ELEMENT_SIZE));
         final SlickQueue consumers = shm.track(SlickQueue.open(name, ELEMENT_SIZE));
         final AtomicCursor created = shm.track(AtomicCursor.create(cursorName));
         final AtomicCursor opened = shm.track(AtomicCursor.open(cursorName));

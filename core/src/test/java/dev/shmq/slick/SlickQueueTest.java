@@ -1,6 +1,7 @@
 package dev.shmq.slick;
 
 
+import dev.shmq.core.MessageHandler;
 import dev.shmq.core.TempShm;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.AtomicBuffer;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static dev.shmq.slick.SlickQueueDescriptor.HEADER_LENGTH;
 import static dev.shmq.slick.SlickQueueDescriptor.LAST_PUBLISHED_OFFSET;
@@ -54,6 +56,23 @@ class SlickQueueTest
     private static int slotSize(final SlickQueue queue, final int slot)
     {
         return queue.buffer().getInt(HEADER_LENGTH + slot * SLOT_LENGTH + SLOT_SIZE_OFFSET);
+    }
+
+    /**
+     * What the removed {@code readBytes(cursor)} returned: the next entry's bytes in a new array, null if none is
+     * ready; through the copying read into a buffer big enough for the largest entry.
+     */
+    private static byte[] readBytes(final SlickQueue queue, final SlickCursor cursor)
+    {
+        final UnsafeBuffer copy = new UnsafeBuffer(new byte[queue.maxEntryElements() * queue.elementSize()]);
+        final int length = queue.read(cursor, copy, 0);
+        if (0 == length)
+        {
+            return null;
+        }
+        final byte[] bytes = new byte[length];
+        copy.getBytes(0, bytes);
+        return bytes;
     }
 
     private static void produce(final SlickQueue queue, final long value)
@@ -144,7 +163,7 @@ class SlickQueueTest
     void shouldReadEntriesInPublishOrderAcrossTwoMappings()
     {
         final String name = shm.next("slick");
-        final SlickQueue producer = shm.track(SlickQueue.create(name, 16, 4));
+        final SlickQueue producer = shm.track(SlickQueue.createOrOpen(name, 16, 4));
         final SlickQueue consumer = shm.track(SlickQueue.open(name, 4));
         final SlickCursor cursor = new SlickCursor(consumer.initialReadingIndex());
         assertFalse(consumer.read(cursor, entry), "empty: no data, no exception");
@@ -284,9 +303,9 @@ class SlickQueueTest
 
         final List<Long> values = new ArrayList<>();
         final List<Long> indexes = new ArrayList<>();
-        final SlickEntryHandler handler = (buffer, offset, count, index) ->
+        final MessageHandler handler = (buffer, offset, length, index) ->
         {
-            assertEquals(1, count);
+            assertEquals(1, length / queue.elementSize());
             values.add(buffer.getLong(offset));
             indexes.add(index);
         };
@@ -312,21 +331,22 @@ class SlickQueueTest
         final UnsafeBuffer destination = new UnsafeBuffer(new byte[10]);
         assertEquals(6, queue.read(cursor, destination, 2));
         assertArrayEquals(new byte[]{ 0, 0, 1, 2, 3, 4, 5, 6, 0, 0 }, destination.byteArray());
-        assertArrayEquals(new byte[]{ 7, 8 }, queue.readBytes(cursor));
-        assertNull(queue.readBytes(cursor));
-        assertEquals(-1, queue.read(cursor, destination, 0));
+        assertArrayEquals(new byte[]{ 7, 8 }, readBytes(queue, cursor));
+        assertNull(readBytes(queue, cursor));
+        assertEquals(0, queue.read(cursor, destination, 0), "no entry ready: 0 bytes copied");
     }
 
     @Test
     void shouldWaitForEntryWithIdleStrategyAndTimeOut() throws Exception
     {
-        final SlickQueue queue = SlickQueue.local(8, 8);
+        final SlickQueue queue =
+            SlickQueue.local(8, 8, new SlickConfig().idleStrategy(() -> NoOpIdleStrategy.INSTANCE));
         final SlickCursor cursor = new SlickCursor();
-        assertFalse(queue.read(cursor, entry, NoOpIdleStrategy.INSTANCE, 1_000_000));
+        assertFalse(queue.read(cursor, entry, 1_000_000, TimeUnit.NANOSECONDS));
 
         final Thread producer = new Thread(() -> produce(queue, 42));
         producer.start();
-        assertTrue(queue.read(cursor, entry, NoOpIdleStrategy.INSTANCE, Long.MAX_VALUE / 2));
+        assertTrue(queue.read(cursor, entry, Long.MAX_VALUE / 2, TimeUnit.NANOSECONDS));
         assertEquals(42, queue.buffer().getLong(entry.offset()));
         producer.join();
     }
@@ -399,7 +419,7 @@ class SlickQueueTest
         final SlickQueue queue = SlickQueue.local(4, 8);
         produce(queue, 5);
         final DirectBuffer[] seen = new DirectBuffer[1];
-        queue.drain(new SlickCursor(), (buffer, offset, count, index) -> seen[0] = buffer, 1);
+        queue.drain(new SlickCursor(), (buffer, offset, length, index) -> seen[0] = buffer, 1);
         assertEquals(queue.buffer(), seen[0]);
     }
 

@@ -2,7 +2,6 @@ package dev.shmq.slick;
 
 import dev.shmq.core.TempShm;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.NoOpIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -57,7 +56,7 @@ class SlickSafetyTest
     void shouldThrowClosedOnEveryCallAfterCloseOfSharedQueue()
     {
         final String name = shm.next("slick-closed");
-        assertEveryCallThrowsClosed(shm.track(SlickQueue.create(name, CAPACITY, ELEMENT_SIZE)), name);
+        assertEveryCallThrowsClosed(shm.track(SlickQueue.createOrOpen(name, CAPACITY, ELEMENT_SIZE)), name);
     }
 
     private void assertEveryCallThrowsClosed(final SlickQueue queue, final String name)
@@ -75,11 +74,11 @@ class SlickSafetyTest
             () -> queue.publishBatch(index, 1),
             () -> queue.read(cursor, entry),
             () -> queue.read(cursor, new UnsafeBuffer(new byte[64]), 0),
-            () -> queue.readBytes(cursor),
-            () -> queue.read(cursor, entry, NoOpIdleStrategy.INSTANCE, TimeUnit.MILLISECONDS.toNanos(1)),
+            () -> queue.read(cursor, new UnsafeBuffer(new byte[queue.maxEntryElements() * queue.elementSize()]), 0),
+            () -> queue.read(cursor, entry, 1, TimeUnit.MILLISECONDS),
             () -> queue.read(shared, entry),
             () -> queue.readLast(entry),
-            () -> queue.drain(cursor, (buffer, offset, count, idx) -> { }, 4),
+            () -> queue.drain(cursor, (buffer, offset, length, idx) -> { }, 4),
             () -> queue.initialReadingIndex(),
             () -> queue.reset());
         for (final Executable call : calls)
@@ -93,9 +92,9 @@ class SlickSafetyTest
     void shouldNotUnlinkQueueCreatedUnderTheSameNameByAnother()
     {
         final String name = shm.next("slick-reused");
-        final SlickQueue old = shm.track(SlickQueue.create(name, CAPACITY, ELEMENT_SIZE));
+        final SlickQueue old = shm.track(SlickQueue.createOrOpen(name, CAPACITY, ELEMENT_SIZE));
         assertTrue(old.unlink());
-        final SlickQueue current = shm.track(SlickQueue.create(name, CAPACITY, ELEMENT_SIZE));
+        final SlickQueue current = shm.track(SlickQueue.createOrOpen(name, CAPACITY, ELEMENT_SIZE));
         assertTrue(current.isCreator());
         old.close();
         assertTrue(Files.exists(TempShm.path(name)), "old.close() must leave the new object alone");
@@ -168,7 +167,7 @@ class SlickSafetyTest
         queue.buffer().putInt(slot3 + SLOT_SIZE_OFFSET, 2);
         assertFalse(queue.read(cursor, entry));
         assertFalse(queue.read(shared, entry));
-        assertEquals(-1, queue.read(cursor, new UnsafeBuffer(new byte[64]), 0));
+        assertEquals(0, queue.read(cursor, new UnsafeBuffer(new byte[64]), 0));
 
         queue.buffer().putLongRelease(slot3 + SLOT_DATA_INDEX_OFFSET, 8);
         assertFalse(queue.read(cursor, entry), "followed the marker; entry 8 not published yet");
@@ -280,7 +279,7 @@ class SlickSafetyTest
     void shouldOpenWithTheElementSizeItsHeaderHolds()
     {
         final String name = shm.next("slick-open-any");
-        final SlickQueue created = shm.track(SlickQueue.create(name, CAPACITY, 24));
+        final SlickQueue created = shm.track(SlickQueue.createOrOpen(name, CAPACITY, 24));
         try (SlickQueue opened = SlickQueue.open(name))
         {
             assertEquals(24, opened.elementSize());
@@ -304,7 +303,7 @@ class SlickSafetyTest
         publishOnes(queue, 5);
         final SlickCursor cursor = new SlickCursor();
         final List<Long> seen = new ArrayList<>();
-        assertThrows(IllegalStateException.class, () -> queue.drain(cursor, (buffer, offset, count, index) ->
+        assertThrows(IllegalStateException.class, () -> queue.drain(cursor, (buffer, offset, length, index) ->
         {
             seen.add(index);
             if (1 == index)
@@ -312,7 +311,7 @@ class SlickSafetyTest
                 throw new IllegalStateException("handler failed");
             }
         }, 5));
-        assertEquals(5, 2 + queue.drain(cursor, (buffer, offset, count, index) -> seen.add(index), 5));
+        assertEquals(5, 2 + queue.drain(cursor, (buffer, offset, length, index) -> seen.add(index), 5));
         assertEquals(List.of(0L, 1L, 2L, 3L, 4L), seen);
     }
 
@@ -322,8 +321,8 @@ class SlickSafetyTest
         final String name = shm.next("slick-empty");
         Files.createFile(TempShm.path(name), PosixFilePermissions.asFileAttribute(
             PosixFilePermissions.fromString("rw-------")));
-        final SlickQueue queue = shm.track(SlickQueue.create(
-            name, CAPACITY, ELEMENT_SIZE, new SlickConfig().initTimeout(20, TimeUnit.MILLISECONDS)));
+        final SlickQueue queue = shm.track(SlickQueue.createOrOpen(
+            name, CAPACITY, ELEMENT_SIZE, new SlickConfig().openTimeout(20, TimeUnit.MILLISECONDS)));
         assertTrue(queue.isCreator());
         publishOnes(queue, 1);
         try (SlickQueue attached = SlickQueue.open(name, ELEMENT_SIZE))

@@ -51,6 +51,19 @@ class ZeroqQueueTest
         return ByteBuffer.wrap(item).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
     }
 
+    /** What the removed {@code offer(byte[])} did: offers the array's bytes. */
+    private static boolean offer(final ZeroqQueue queue, final byte[] item)
+    {
+        return queue.offer(new UnsafeBuffer(item), 0, item.length);
+    }
+
+    /** What the removed {@code poll()} returned: the next element in a new array, or null if none is ready. */
+    private static byte[] poll(final ZeroqQueue queue)
+    {
+        final byte[] item = new byte[queue.elementSize()];
+        return queue.poll(new UnsafeBuffer(item), 0) ? item : null;
+    }
+
     @Test
     void shouldWriteByteExactHeaderOnCreate()
     {
@@ -77,8 +90,9 @@ class ZeroqQueueTest
         final String name = shm.next("zq-data");
         try (ZeroqQueue queue = ZeroqQueue.create(name, 4, 8))
         {
-            queue.putNowait(item(8, 0x1122334455667788L));
-            queue.putNowait(item(8, 42));
+            final ZeroqPyQueue py = new ZeroqPyQueue(queue);
+            py.putNowait(item(8, 0x1122334455667788L));
+            py.putNowait(item(8, 42));
             final ByteBuffer file = ByteBuffer.wrap(TempShm.bytes(name)).order(ByteOrder.LITTLE_ENDIAN);
             assertEquals(2, file.getLong(16), "enqueue_pos");
             assertEquals(1, file.getLong(32), "cell 0 committed as pos + 1");
@@ -86,7 +100,7 @@ class ZeroqQueueTest
             assertEquals(0x1122334455667788L, file.getLong(32 + 8 * 4));
             assertEquals(42, file.getLong(32 + 8 * 4 + 8));
 
-            assertEquals(0x1122334455667788L, value(queue.getNowait()));
+            assertEquals(0x1122334455667788L, value(py.getNowait()));
             final ByteBuffer after = ByteBuffer.wrap(TempShm.bytes(name)).order(ByteOrder.LITTLE_ENDIAN);
             assertEquals(1, after.getLong(24), "dequeue_pos");
             assertEquals(0 + 3 + 1, after.getLong(32), "cell 0 released as pos + mask + 1");
@@ -98,22 +112,23 @@ class ZeroqQueueTest
     {
         try (ZeroqQueue queue = ZeroqQueue.local(4, 16))
         {
+            final ZeroqPyQueue py = new ZeroqPyQueue(queue);
             assertTrue(queue.isEmpty());
             for (int i = 0; i < 4; i++)
             {
-                assertTrue(queue.offer(item(16, i)));
+                assertTrue(offer(queue, item(16, i)));
             }
             assertTrue(queue.isFull());
             assertEquals(4, queue.size());
-            assertFalse(queue.offer(item(16, 99)));
-            final QueueFullException full = assertThrows(QueueFullException.class, () -> queue.putNowait(item(16, 9)));
+            assertFalse(offer(queue, item(16, 99)));
+            final QueueFullException full = assertThrows(QueueFullException.class, () -> py.putNowait(item(16, 9)));
             assertTrue(full.getMessage().contains("capacity=4"), full.getMessage());
             for (int i = 0; i < 4; i++)
             {
-                assertEquals(i, value(queue.getNowait()));
+                assertEquals(i, value(py.getNowait()));
             }
-            assertNull(queue.poll());
-            assertThrows(QueueEmptyException.class, queue::getNowait);
+            assertNull(poll(queue));
+            assertThrows(QueueEmptyException.class, py::getNowait);
             assertEquals(0, queue.size());
         }
     }
@@ -123,8 +138,9 @@ class ZeroqQueueTest
     {
         try (ZeroqQueue queue = ZeroqQueue.local(4, 16))
         {
+            final ZeroqPyQueue py = new ZeroqPyQueue(queue);
             final IllegalArgumentException ex =
-                assertThrows(IllegalArgumentException.class, () -> queue.putNowait(new byte[15]));
+                assertThrows(IllegalArgumentException.class, () -> py.putNowait(new byte[15]));
             assertEquals("item length=15 (expected elementSize=16)", ex.getMessage());
             assertThrows(IllegalArgumentException.class, () -> queue.offer(new UnsafeBuffer(new byte[32]), 0, 17));
             assertTrue(queue.isEmpty());
@@ -136,12 +152,13 @@ class ZeroqQueueTest
     {
         try (ZeroqQueue queue = ZeroqQueue.local(2, 8))
         {
-            assertThrows(QueueEmptyException.class, () -> queue.get(2, TimeUnit.MILLISECONDS));
-            queue.put(item(8, 1), 1, TimeUnit.SECONDS);
-            queue.put(item(8, 2), 1, TimeUnit.SECONDS);
-            assertThrows(QueueFullException.class, () -> queue.put(item(8, 3), 2, TimeUnit.MILLISECONDS));
+            final ZeroqPyQueue py = new ZeroqPyQueue(queue);
+            assertThrows(QueueEmptyException.class, () -> py.get(2, TimeUnit.MILLISECONDS));
+            py.put(item(8, 1), 1, TimeUnit.SECONDS);
+            py.put(item(8, 2), 1, TimeUnit.SECONDS);
+            assertThrows(QueueFullException.class, () -> py.put(item(8, 3), 2, TimeUnit.MILLISECONDS));
             assertFalse(queue.offer(new UnsafeBuffer(item(8, 3)), 0, 8, 0, TimeUnit.NANOSECONDS));
-            assertEquals(1, value(queue.get(1, TimeUnit.SECONDS)));
+            assertEquals(1, value(py.get(1, TimeUnit.SECONDS)));
         }
     }
 
@@ -150,8 +167,9 @@ class ZeroqQueueTest
     {
         try (ZeroqQueue queue = ZeroqQueue.local(2, 8))
         {
+            final ZeroqPyQueue py = new ZeroqPyQueue(queue);
             Thread.currentThread().interrupt();
-            assertThrows(InterruptedException.class, queue::take);
+            assertThrows(InterruptedException.class, py::get);
             assertFalse(Thread.currentThread().isInterrupted(), "interrupt status consumed by the exception");
         }
     }
@@ -161,11 +179,12 @@ class ZeroqQueueTest
     {
         try (ZeroqQueue queue = ZeroqQueue.local(2, 8))
         {
+            final ZeroqPyQueue py = new ZeroqPyQueue(queue);
             final CountDownLatch started = new CountDownLatch(1);
             final Thread taker = new Thread(() ->
             {
                 started.countDown();
-                assertThrows(InterruptedException.class, queue::take);
+                assertThrows(InterruptedException.class, py::get);
             });
             taker.start();
             started.await();
@@ -181,8 +200,9 @@ class ZeroqQueueTest
         final ExecutorService executor = Executors.newSingleThreadExecutor();
         try (ZeroqQueue queue = ZeroqQueue.local(2, 8))
         {
-            final Future<byte[]> taken = executor.submit(() -> queue.take());
-            queue.put(item(8, 77));
+            final ZeroqPyQueue py = new ZeroqPyQueue(queue);
+            final Future<byte[]> taken = executor.submit(() -> py.get());
+            py.put(item(8, 77));
             assertEquals(77, value(taken.get(30, TimeUnit.SECONDS)));
         }
         finally
@@ -220,6 +240,7 @@ class ZeroqQueueTest
     {
         try (ZeroqQueue queue = ZeroqQueue.local(8, 8))
         {
+            final ZeroqPyQueue py = new ZeroqPyQueue(queue);
             final ZeroqRange range = new ZeroqRange();
             assertEquals(5, queue.tryClaim(5, range));
             assertEquals(0, range.position());
@@ -237,13 +258,14 @@ class ZeroqQueueTest
 
             for (int i = 0; i < 5; i++)
             {
-                assertEquals(100 + i, value(queue.getNowait()), "single-element consumer sees batch in order");
+                assertEquals(100 + i, value(py.getNowait()), "single-element consumer sees batch in order");
             }
             final List<Long> drained = new ArrayList<>();
-            assertEquals(3, queue.drain((buffer, offset, length) -> drained.add(buffer.getLong(offset)), 8, range));
+            assertEquals(3, queue.drain(
+                (buffer, offset, length, position) -> drained.add(buffer.getLong(offset)), 8));
             assertEquals(8, queue.buffer().getLong(DEQUEUE_POS_OFFSET));
             assertEquals(3, drained.size());
-            assertEquals(0, queue.drain((buffer, offset, length) -> drained.add(-1L), 8, range));
+            assertEquals(0, queue.drain((buffer, offset, length, position) -> drained.add(-1L), 8));
         }
     }
 
@@ -265,9 +287,10 @@ class ZeroqQueueTest
             assertEquals(1, queue.buffer().getLong(queue.offset(taken.position() + 1)));
             queue.release(taken);
             assertEquals(2, queue.offerBatch(src, 32, 2, range));
+            final ZeroqPyQueue py = new ZeroqPyQueue(queue);
             for (long expected = 2; expected < 6; expected++)
             {
-                assertEquals(expected, value(queue.getNowait()));
+                assertEquals(expected, value(py.getNowait()));
             }
         }
     }
@@ -324,7 +347,6 @@ class ZeroqQueueTest
                     final long[] last = new long[producers];
                     Arrays.fill(last, -1);
                     final UnsafeBuffer element = new UnsafeBuffer(new byte[16]);
-                    final ZeroqRange range = new ZeroqRange();
                     while (remaining.get() > 0)
                     {
                         if (consumer % 2 == 0)
@@ -338,10 +360,9 @@ class ZeroqQueueTest
                         else
                         {
                             final int taken = queue.drain(
-                                (buffer, offset, length) ->
+                                (buffer, offset, length, position) ->
                                     record(buffer.getLong(offset), buffer.getLong(offset + 8), counts, last),
-                                5,
-                                range);
+                                5);
                             remaining.addAndGet(-taken);
                         }
                     }
@@ -385,28 +406,29 @@ class ZeroqQueueTest
     {
         try (ZeroqQueue queue = ZeroqQueue.local(4, 8))
         {
-            queue.putNowait(item(8, 1));
+            final ZeroqPyQueue py = new ZeroqPyQueue(queue);
+            py.putNowait(item(8, 1));
             final long dead = queue.tryClaim();
-            queue.putNowait(item(8, 3));
+            py.putNowait(item(8, 3));
             assertFalse(queue.unblock(), "the head is committed: nothing to recover yet");
 
-            assertEquals(1, value(queue.getNowait()));
-            assertNull(queue.poll(), "the dead producer's cell hides the committed element behind it");
+            assertEquals(1, value(py.getNowait()));
+            assertNull(poll(queue), "the dead producer's cell hides the committed element behind it");
             assertTrue(queue.isStalled());
 
             assertTrue(queue.unblock());
             assertFalse(queue.isStalled());
-            assertEquals(3, value(queue.getNowait()), "committed element after the stall is delivered");
-            assertNull(queue.poll());
+            assertEquals(3, value(py.getNowait()), "committed element after the stall is delivered");
+            assertNull(poll(queue));
             assertFalse(queue.unblock());
 
             for (int i = 0; i < 4; i++)
             {
-                assertTrue(queue.offer(item(8, 10 + i)), "the skipped cell is reusable on the next lap");
+                assertTrue(offer(queue, item(8, 10 + i)), "the skipped cell is reusable on the next lap");
             }
             for (int i = 0; i < 4; i++)
             {
-                assertEquals(10 + i, value(queue.getNowait()));
+                assertEquals(10 + i, value(py.getNowait()));
             }
             assertEquals(1, dead, "the dead claim was position 1");
         }
@@ -417,18 +439,19 @@ class ZeroqQueueTest
     {
         try (ZeroqQueue queue = ZeroqQueue.local(2, 8))
         {
-            queue.putNowait(item(8, 1));
-            queue.putNowait(item(8, 2));
+            final ZeroqPyQueue py = new ZeroqPyQueue(queue);
+            py.putNowait(item(8, 1));
+            py.putNowait(item(8, 2));
             final long held = queue.tryAcquire();
-            assertEquals(2, value(queue.getNowait()));
-            assertFalse(queue.offer(item(8, 3)), "position 2 needs the cell the dead consumer holds");
+            assertEquals(2, value(py.getNowait()));
+            assertFalse(offer(queue, item(8, 3)), "position 2 needs the cell the dead consumer holds");
             assertTrue(queue.isHeldByConsumer());
             assertFalse(queue.isStalled());
 
             assertTrue(queue.unblock());
             assertFalse(queue.isHeldByConsumer());
-            assertTrue(queue.offer(item(8, 3)));
-            assertEquals(3, value(queue.getNowait()));
+            assertTrue(offer(queue, item(8, 3)));
+            assertEquals(3, value(py.getNowait()));
             assertEquals(0, held);
         }
     }
@@ -444,8 +467,9 @@ class ZeroqQueueTest
             assertFalse(opener.isCreator());
             assertEquals(16, opener.capacity());
             assertEquals(12, opener.elementSize());
-            opener.putNowait(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
-            assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, creator.getNowait());
+            new ZeroqPyQueue(opener).putNowait(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+            assertArrayEquals(
+                new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, new ZeroqPyQueue(creator).getNowait());
         }
         assertFalse(Files.exists(TempShm.path(name)), "creator unlinks on close");
     }

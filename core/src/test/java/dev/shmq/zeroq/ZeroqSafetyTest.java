@@ -59,20 +59,21 @@ class ZeroqSafetyTest
 
     private static void assertEveryCallThrowsClosed(final ZeroqQueue queue, final String name)
     {
-        assertTrue(queue.offer(element(1)));
+        assertTrue(offer(queue, element(1)));
         queue.close();
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[ELEMENT_SIZE]);
         final ZeroqRange range = new ZeroqRange();
+        final ZeroqPyQueue py = new ZeroqPyQueue(queue);
         final List<Executable> calls = List.of(
-            () -> queue.offer(element(2)),
+            () -> offer(queue, element(2)),
             () -> queue.offer(buffer, 0, ELEMENT_SIZE),
-            () -> queue.poll(),
+            () -> poll(queue),
             () -> queue.poll(buffer, 0),
-            () -> queue.putNowait(element(2)),
-            () -> queue.getNowait(),
-            () -> queue.put(element(2), 1, TimeUnit.MILLISECONDS),
-            () -> queue.get(1, TimeUnit.MILLISECONDS),
-            () -> queue.take(),
+            () -> py.putNowait(element(2)),
+            () -> py.getNowait(),
+            () -> py.put(element(2), 1, TimeUnit.MILLISECONDS),
+            () -> py.get(1, TimeUnit.MILLISECONDS),
+            () -> py.get(),
             () -> queue.tryClaim(),
             () -> queue.tryAcquire(),
             () -> queue.commit(0),
@@ -80,7 +81,7 @@ class ZeroqSafetyTest
             () -> queue.tryClaim(2, range),
             () -> queue.tryAcquire(2, range),
             () -> queue.offerBatch(buffer, 0, 1, range),
-            () -> queue.drain((b, o, l) -> { }, 4, range),
+            () -> queue.drain((b, o, l, p) -> { }, 4),
             () -> queue.size(),
             () -> queue.isStalled(),
             () -> queue.isHeldByConsumer(),
@@ -100,7 +101,7 @@ class ZeroqSafetyTest
         {
             try
             {
-                return queue.take();
+                return new ZeroqPyQueue(queue).get();
             }
             catch (final InterruptedException ex)
             {
@@ -124,8 +125,8 @@ class ZeroqSafetyTest
         assertTrue(Files.exists(TempShm.path(name)), "old.close() must leave the new object alone");
         try (ZeroqQueue attached = ZeroqQueue.open(name))
         {
-            assertTrue(current.offer(element(7)));
-            assertArrayEquals(element(7), attached.poll());
+            assertTrue(offer(current, element(7)));
+            assertArrayEquals(element(7), poll(attached));
         }
         current.close();
         assertFalse(Files.exists(TempShm.path(name)), "the creator of the live object still unlinks it");
@@ -147,7 +148,7 @@ class ZeroqSafetyTest
         assertThrows(IllegalArgumentException.class, () -> queue.offer(null, 0, ELEMENT_SIZE));
         assertThrows(IllegalArgumentException.class,
             () -> queue.offer(shortSource, 0, ELEMENT_SIZE, 1, TimeUnit.MILLISECONDS));
-        assertThrows(IllegalArgumentException.class, () -> queue.offer((byte[])null));
+        assertThrows(IllegalArgumentException.class, () -> new ZeroqPyQueue(queue).putNowait(null));
         assertEquals("src offset=0 length=16 (expected 0 <= offset and offset + length <= src.capacity=8)",
             assertThrows(IllegalArgumentException.class, () -> queue.offerBatch(source, 0, 2, range)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> queue.offerBatch(source, 0, 0, range));
@@ -160,7 +161,7 @@ class ZeroqSafetyTest
     void shouldRejectShortDestinationWithoutTakingTheElement() throws InterruptedException
     {
         final ZeroqQueue queue = ZeroqQueue.local(CAPACITY, ELEMENT_SIZE);
-        assertTrue(queue.offer(element(42)));
+        assertTrue(offer(queue, element(42)));
         final UnsafeBuffer shortDestination = new UnsafeBuffer(new byte[ELEMENT_SIZE - 1]);
 
         assertThrows(IllegalArgumentException.class, () -> queue.poll(shortDestination, 0));
@@ -169,7 +170,7 @@ class ZeroqSafetyTest
             () -> queue.poll(shortDestination, 0, 1, TimeUnit.MILLISECONDS));
         assertThrows(IllegalArgumentException.class, () -> queue.poll(new UnsafeBuffer(new byte[16]), 9));
 
-        assertArrayEquals(element(42), queue.poll(), "the element is still there");
+        assertArrayEquals(element(42), poll(queue), "the element is still there");
         assertFullCycle(queue);
     }
 
@@ -211,13 +212,12 @@ class ZeroqSafetyTest
         final ZeroqQueue queue = ZeroqQueue.local(CAPACITY, ELEMENT_SIZE);
         for (int i = 0; i < CAPACITY; i++)
         {
-            assertTrue(queue.offer(element(i)));
+            assertTrue(offer(queue, element(i)));
         }
         final List<Long> seen = new ArrayList<>();
-        final ZeroqRange range = new ZeroqRange();
         final IllegalStateException thrown = new IllegalStateException("handler failed");
         final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> queue.drain(
-            (buffer, offset, length) ->
+            (buffer, offset, length, position) ->
             {
                 seen.add(buffer.getLong(offset));
                 if (2 == seen.size() - 1)
@@ -225,28 +225,29 @@ class ZeroqSafetyTest
                     throw thrown;
                 }
             },
-            CAPACITY, range));
+            CAPACITY));
         assertEquals(thrown, ex);
         assertEquals(List.of(0L, 1L, 2L), seen, "element 2 was handed over when the handler threw");
 
         // The cells are free for every producer at once: the queue can be filled again while 3..7 are kept back.
         for (int i = 0; i < CAPACITY; i++)
         {
-            assertTrue(queue.offer(element(100 + i)), "cell " + i + " free");
+            assertTrue(offer(queue, element(100 + i)), "cell " + i + " free");
         }
         // The kept-back elements come first, in order, through every consuming call.
-        assertEquals(2, queue.drain((buffer, offset, length) -> seen.add(buffer.getLong(offset)), 2, range));
+        assertEquals(2, queue.drain((buffer, offset, length, position) -> seen.add(buffer.getLong(offset)), 2));
         assertEquals(List.of(0L, 1L, 2L, 3L, 4L), seen);
         final UnsafeBuffer destination = new UnsafeBuffer(new byte[ELEMENT_SIZE]);
         assertTrue(queue.poll(destination, 0));
         assertEquals(5L, destination.getLong(0));
-        assertEquals(6L, new UnsafeBuffer(queue.getNowait()).getLong(0));
-        assertEquals(7L, new UnsafeBuffer(queue.take()).getLong(0));
+        final ZeroqPyQueue py = new ZeroqPyQueue(queue);
+        assertEquals(6L, new UnsafeBuffer(py.getNowait()).getLong(0));
+        assertEquals(7L, new UnsafeBuffer(py.get()).getLong(0));
         for (int i = 0; i < CAPACITY; i++)
         {
-            assertArrayEquals(element(100 + i), queue.poll());
+            assertArrayEquals(element(100 + i), poll(queue));
         }
-        assertNull(queue.poll());
+        assertNull(poll(queue));
     }
 
     @Test
@@ -287,13 +288,13 @@ class ZeroqSafetyTest
             {
                 assertTrue(Files.isRegularFile(directory.resolve(name)));
                 assertFalse(Files.exists(TempShm.path(name)), "nothing in the default directory");
-                assertTrue(created.offer(element(5)));
-                assertArrayEquals(element(5), opened.poll());
+                assertTrue(offer(created, element(5)));
+                assertArrayEquals(element(5), poll(opened));
             }
             assertFalse(Files.exists(directory.resolve(name)), "the creator unlinked it in the directory");
 
             final SlickConfig slickConfig = new SlickConfig().directory(directory);
-            try (SlickQueue created = SlickQueue.create(name, CAPACITY, ELEMENT_SIZE, slickConfig);
+            try (SlickQueue created = SlickQueue.createOrOpen(name, CAPACITY, ELEMENT_SIZE, slickConfig);
                 SlickQueue opened = SlickQueue.open(name, ELEMENT_SIZE, slickConfig))
             {
                 assertTrue(created.isCreator() && !opened.isCreator());
@@ -313,14 +314,27 @@ class ZeroqSafetyTest
     {
         for (int i = 0; i < CAPACITY; i++)
         {
-            assertTrue(queue.offer(element(i)), "cell " + i + " free");
+            assertTrue(offer(queue, element(i)), "cell " + i + " free");
         }
-        assertFalse(queue.offer(element(99)));
+        assertFalse(offer(queue, element(99)));
         for (int i = 0; i < CAPACITY; i++)
         {
-            assertArrayEquals(element(i), queue.poll());
+            assertArrayEquals(element(i), poll(queue));
         }
-        assertNull(queue.poll());
+        assertNull(poll(queue));
+    }
+
+    /** What the removed {@code offer(byte[])} did: offers the array's bytes. */
+    private static boolean offer(final ZeroqQueue queue, final byte[] item)
+    {
+        return queue.offer(new UnsafeBuffer(item), 0, item.length);
+    }
+
+    /** What the removed {@code poll()} returned: the next element in a new array, or null if none is ready. */
+    private static byte[] poll(final ZeroqQueue queue)
+    {
+        final byte[] item = new byte[queue.elementSize()];
+        return queue.poll(new UnsafeBuffer(item), 0) ? item : null;
     }
 
     private static byte[] element(final long value)

@@ -10,7 +10,7 @@ enum BenchSystem
     SLICK("shmq-slick", "shmq SlickQueue, one message per reserve/publish/read", true, true, false),
     SLICK_BATCH("shmq-slick-batch", "shmq SlickQueue, reserveBatch/publishBatch/drain", true, true, false),
     ZEROQ_SPIN("shmq-zeroq-spin", "shmq zeroq, tryClaim/commit, tryAcquire/release, busy-spin", true, true, false),
-    ZEROQ("shmq-zeroq", "shmq zeroq, claim/acquire waiting with ZeroqConfig.defaultIdleStrategy()", true, true, false),
+    ZEROQ("shmq-zeroq", "shmq zeroq, claim/acquire waiting with QueueConfig.defaultIdleStrategy()", true, true, false),
     ZEROQ_BATCH("shmq-zeroq-batch", "shmq zeroq, tryClaim(k)/drain, busy-spin", true, true, false),
     AGRONA_O2O("agrona-o2o", "Agrona OneToOneRingBuffer over a mapped /dev/shm file", true, false, false),
     AGRONA_M2O("agrona-m2o", "Agrona ManyToOneRingBuffer over a mapped /dev/shm file", true, true, false),

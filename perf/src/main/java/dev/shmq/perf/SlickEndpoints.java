@@ -1,9 +1,9 @@
 package dev.shmq.perf;
 
+import dev.shmq.core.MessageHandler;
 import dev.shmq.slick.AtomicCursor;
 import dev.shmq.slick.SlickCursor;
 import dev.shmq.slick.SlickEntry;
-import dev.shmq.slick.SlickEntryHandler;
 import dev.shmq.slick.SlickQueue;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.AtomicBuffer;
@@ -178,7 +178,7 @@ final class SlickEndpoints
         }
     }
 
-    static final class DrainReceiver implements MessageReceiver, SlickEntryHandler
+    static final class DrainReceiver implements MessageReceiver, MessageHandler
     {
         private final SlickQueue queue;
         private final SlickCursor cursor = new SlickCursor();
@@ -196,7 +196,7 @@ final class SlickEndpoints
         }
 
         @Override
-        public void onEntry(final DirectBuffer buffer, final int offset, final int count, final long index)
+        public void onMessage(final DirectBuffer buffer, final int offset, final int length, final long index)
         {
             lastStamp = buffer.getLong(offset);
         }

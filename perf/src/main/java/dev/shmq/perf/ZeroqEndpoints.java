@@ -1,8 +1,9 @@
 package dev.shmq.perf;
 
+import dev.shmq.core.MessageHandler;
 import dev.shmq.core.PhasedBackoffIdleStrategy;
+import dev.shmq.core.QueueConfig;
 import dev.shmq.zeroq.ZeroqConfig;
-import dev.shmq.zeroq.ZeroqElementHandler;
 import dev.shmq.zeroq.ZeroqQueue;
 import dev.shmq.zeroq.ZeroqRange;
 import org.agrona.DirectBuffer;
@@ -42,8 +43,8 @@ final class ZeroqEndpoints
             // the default phases with another longest park, to explore wake-up latency against idle CPU
             final long maxParkNanos = TimeUnit.MICROSECONDS.toNanos(
                 Long.parseLong(idle.substring(IDLE_BACKOFF_PREFIX.length())));
-            return () -> new PhasedBackoffIdleStrategy(ZeroqConfig.DEFAULT_SPIN_NANOS, ZeroqConfig.DEFAULT_YIELD_NANOS,
-                Math.min(ZeroqConfig.DEFAULT_MIN_PARK_NANOS, maxParkNanos), maxParkNanos);
+            return () -> new PhasedBackoffIdleStrategy(QueueConfig.DEFAULT_SPIN_NANOS, QueueConfig.DEFAULT_YIELD_NANOS,
+                Math.min(QueueConfig.DEFAULT_MIN_PARK_NANOS, maxParkNanos), maxParkNanos);
         }
         switch (idle)
         {
@@ -54,7 +55,7 @@ final class ZeroqEndpoints
             case IDLE_SLEEP_1MS:
                 return () -> new SleepingMillisIdleStrategy(1);
             case IDLE_DEFAULT:
-                return ZeroqConfig::defaultIdleStrategy;
+                return QueueConfig::defaultIdleStrategy;
             default:
                 throw new IllegalArgumentException("idle=" + idle + " (expected spin, default, yield or sleep1ms)");
         }
@@ -220,10 +221,9 @@ final class ZeroqEndpoints
         }
     }
 
-    static final class DrainReceiver implements MessageReceiver, ZeroqElementHandler
+    static final class DrainReceiver implements MessageReceiver, MessageHandler
     {
         private final ZeroqQueue queue;
-        private final ZeroqRange range = new ZeroqRange();
         private long lastStamp;
 
         DrainReceiver(final ZeroqQueue queue)
@@ -234,11 +234,11 @@ final class ZeroqEndpoints
         @Override
         public int poll(final int limit)
         {
-            return queue.drain(this, limit, range);
+            return queue.drain(this, limit);
         }
 
         @Override
-        public void onElement(final DirectBuffer buffer, final int offset, final int length)
+        public void onMessage(final DirectBuffer buffer, final int offset, final int length, final long position)
         {
             lastStamp = buffer.getLong(offset);
         }

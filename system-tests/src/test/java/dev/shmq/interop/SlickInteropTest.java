@@ -2,6 +2,7 @@ package dev.shmq.interop;
 
 import dev.shmq.core.CheckedPayload;
 import dev.shmq.slick.AtomicCursor;
+import dev.shmq.slick.SlickConfig;
 import dev.shmq.slick.SlickCursor;
 import dev.shmq.slick.SlickEntry;
 import dev.shmq.slick.SlickQueue;
@@ -45,6 +46,9 @@ class SlickInteropTest
     private static final int ELEMENT_SIZE = CheckedPayload.MIN_LENGTH;
     private static final String ESIZE = Integer.toString(ELEMENT_SIZE);
 
+    /** How {@link #consume} waits between reads. */
+    private static final SlickConfig YIELDING = new SlickConfig().idleStrategy(YieldingIdleStrategy::new);
+
     private static NativePeer peer;
 
     @BeforeAll
@@ -66,13 +70,14 @@ class SlickInteropTest
 
     /** Reads with an own cursor until {@code count} entries arrived, checking content and each producer's order. */
     private static Map<Long, Long> consume(final SlickQueue queue, final SlickCursor cursor, final long count)
+        throws InterruptedException
     {
         final Map<Long, Long> next = new HashMap<>();
         final SlickEntry entry = new SlickEntry();
-        final YieldingIdleStrategy idle = new YieldingIdleStrategy();
         for (long i = 0; i < count; i++)
         {
-            assertTrue(queue.read(cursor, entry, idle, DEADLINE.toNanos()), "entry " + i + " of " + count);
+            assertTrue(queue.read(cursor, entry, DEADLINE.toNanos(), TimeUnit.NANOSECONDS),
+                "entry " + i + " of " + count);
             CheckedPayload.verify(queue.buffer(), entry.offset(), entry.length());
             final long producer = CheckedPayload.producer(queue.buffer(), entry.offset());
             final long sequence = CheckedPayload.sequence(queue.buffer(), entry.offset());
@@ -116,11 +121,11 @@ class SlickInteropTest
     }
 
     @Test
-    void shouldLetJavaCreateCppProduceAndJavaRead(final ShmTestNames names)
+    void shouldLetJavaCreateCppProduceAndJavaRead(final ShmTestNames names) throws InterruptedException
     {
         final String name = names.next("slick-java-creates");
         final int count = 10_000;
-        try (SlickQueue queue = SlickQueue.create(name, 65536, ELEMENT_SIZE);
+        try (SlickQueue queue = SlickQueue.createOrOpen(name, 65536, ELEMENT_SIZE, YIELDING);
             ChildProcess single = peer.start("produce", name, ESIZE, Integer.toString(count), "1", "1");
             ChildProcess multi = peer.start("produce", name, ESIZE, Integer.toString(count), "2", "4"))
         {
@@ -143,7 +148,7 @@ class SlickInteropTest
         final int count = 10_000;
         final ExecutorService executor = Executors.newCachedThreadPool();
         // Large enough that nobody is lapped: 4 producers x 10,000 entries of 1, 4, 1 and 3 elements.
-        try (SlickQueue queue = SlickQueue.create(name, 1 << 17, ELEMENT_SIZE);
+        try (SlickQueue queue = SlickQueue.createOrOpen(name, 1 << 17, ELEMENT_SIZE, YIELDING);
             ChildProcess cppReader = peer.start("consume", name, ESIZE, Integer.toString(4 * count)))
         {
             cppReader.awaitLine("READY", DEADLINE);
@@ -185,7 +190,7 @@ class SlickInteropTest
         final String cursorName = names.next("slick-steal-cursor");
         final int count = 20_000;
         final ExecutorService executor = Executors.newCachedThreadPool();
-        try (SlickQueue queue = SlickQueue.create(name, 1 << 15, ELEMENT_SIZE);
+        try (SlickQueue queue = SlickQueue.createOrOpen(name, 1 << 15, ELEMENT_SIZE);
             AtomicCursor cursor = AtomicCursor.create(cursorName))
         {
             final SlickEntry entry = new SlickEntry();
@@ -278,7 +283,8 @@ class SlickInteropTest
         {
             creator.awaitLine("READY", DEADLINE);
             final Future<SlickQueue> opener = executor.submit(() -> SlickQueue.open(name, ELEMENT_SIZE));
-            final Future<SlickQueue> secondCreator = executor.submit(() -> SlickQueue.create(name, 64, ELEMENT_SIZE));
+            final Future<SlickQueue> secondCreator =
+                executor.submit(() -> SlickQueue.createOrOpen(name, 64, ELEMENT_SIZE, YIELDING));
             assertFalse(opener.isDone(), "open must wait while init_state is 2");
             assertFalse(secondCreator.isDone(), "create-or-open must wait while init_state is 2");
             creator.send("go");
@@ -306,7 +312,7 @@ class SlickInteropTest
     {
         final String name = names.next("slick-lapped");
         final int capacity = 64;
-        try (SlickQueue queue = SlickQueue.create(name, capacity, ELEMENT_SIZE);
+        try (SlickQueue queue = SlickQueue.createOrOpen(name, capacity, ELEMENT_SIZE);
             ChildProcess producer = peer.start("produce", name, ESIZE, Integer.toString(3 * capacity), "4", "1"))
         {
             assertEquals(0, producer.waitFor(DEADLINE), producer.describe());
@@ -338,7 +344,7 @@ class SlickInteropTest
     {
         final String name = names.next("slick-wrap");
         final int capacity = 16;
-        try (SlickQueue queue = SlickQueue.create(name, capacity, ELEMENT_SIZE))
+        try (SlickQueue queue = SlickQueue.createOrOpen(name, capacity, ELEMENT_SIZE))
         {
             // Five entries of 3 elements fill slots 0-14; the sixth would cross the end, so it starts the next lap
             // at index 16 and leaves a wrap marker in slot 15.

@@ -2,15 +2,16 @@ package dev.shmq.reliability;
 
 import dev.shmq.core.PhasedBackoffIdleStrategy;
 import dev.shmq.core.ShmName;
+import dev.shmq.core.MessageHandler;
 import dev.shmq.slick.AtomicCursor;
+import dev.shmq.slick.SlickConfig;
 import dev.shmq.slick.SlickCursor;
 import dev.shmq.slick.SlickEntry;
-import dev.shmq.slick.SlickEntryHandler;
 import dev.shmq.slick.SlickQueue;
 import dev.shmq.zeroq.QueueEmptyException;
 import dev.shmq.zeroq.QueueFullException;
 import dev.shmq.zeroq.ZeroqConfig;
-import dev.shmq.zeroq.ZeroqElementHandler;
+import dev.shmq.zeroq.ZeroqPyQueue;
 import dev.shmq.zeroq.ZeroqQueue;
 import dev.shmq.zeroq.ZeroqRange;
 import org.agrona.concurrent.AtomicBuffer;
@@ -45,7 +46,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * after {@code close()} returned; a worker blocked in a call must be woken by that exception.
  *
  * <p>Allowed outcomes of every call: it completes (including {@link QueueFullException}, {@link QueueEmptyException},
- * a timeout returning false, -1 or {@link ZeroqQueue#NO_POSITION}), or it throws an {@link IllegalStateException} whose
+ * a timeout returning false, 0 or {@link ZeroqQueue#NO_POSITION}), or it throws an {@link IllegalStateException} whose
  * message contains {@code "closed"} and, for a shared queue, the queue's name, and only once {@code close()} has
  * started. Anything else (another throwable, a blocked call that does not wake within
  * {@link #ROUND_TIMEOUT_NANOS} of the close, a blocking call that returns normally) is printed as an
@@ -113,6 +114,9 @@ public final class CloseRaceMain
     /** Waits that reach the park phase within 11 us, so that closes land in every phase. */
     private static final ZeroqConfig QUICK_PARK_CONFIG = new ZeroqConfig()
         .idleStrategy(() -> new PhasedBackoffIdleStrategy(1_000, 10_000, 1_000, 20_000));
+
+    /** SlickQueue's defaults, for every kind but the waiting read. */
+    private static final SlickConfig DEFAULT_SLICK_CONFIG = new SlickConfig();
 
     private final int workers;
     private final SplittableRandom random;
@@ -598,6 +602,7 @@ public final class CloseRaceMain
         final ZeroqRange[] ranges;
         final long[] sinks;
         ZeroqQueue queue;
+        ZeroqPyQueue py;
         AtomicBuffer buffer;
 
         ZeroqKind(final String name, final String id, final int workers)
@@ -631,6 +636,7 @@ public final class CloseRaceMain
             queue = null == shmName ?
                 ZeroqQueue.local(ZEROQ_CAPACITY, ELEMENT_SIZE, config) :
                 ZeroqQueue.create(shmName, ZEROQ_CAPACITY, ELEMENT_SIZE, config);
+            py = new ZeroqPyQueue(queue);
             buffer = queue.buffer();
             final UnsafeBuffer element = new UnsafeBuffer(new byte[ELEMENT_SIZE]);
             for (int i = 0, count = prefill(round); i < count; i++)
@@ -653,6 +659,7 @@ public final class CloseRaceMain
         {
             final ZeroqQueue queue = this.queue;
             this.queue = null;
+            this.py = null;
             this.buffer = null;
             if (null != queue)
             {
@@ -697,11 +704,11 @@ public final class CloseRaceMain
         {
             if (0 == (iteration & 1))
             {
-                queue.putNowait(items[worker]);
+                py.putNowait(items[worker]);
             }
             else
             {
-                sinks[worker] += queue.getNowait()[0];
+                sinks[worker] += py.getNowait()[0];
             }
         }
     }
@@ -762,7 +769,7 @@ public final class CloseRaceMain
             {
                 if (0 == (worker & 1))
                 {
-                    queue.put(items[worker]);
+                    py.put(items[worker]);
                 }
                 else
                 {
@@ -771,7 +778,7 @@ public final class CloseRaceMain
             }
             else if (0 == (worker & 1))
             {
-                sinks[worker] += queue.take()[0];
+                sinks[worker] += py.get()[0];
             }
             else
             {
@@ -850,16 +857,16 @@ public final class CloseRaceMain
 
     private static final class ZeroqBatch extends ZeroqKind
     {
-        private final ZeroqElementHandler[] handlers;
+        private final MessageHandler[] handlers;
 
         ZeroqBatch(final int workers)
         {
             super("zeroq.offerBatch-drain", "zq-bt", workers);
-            handlers = new ZeroqElementHandler[workers];
+            handlers = new MessageHandler[workers];
             for (int w = 0; w < workers; w++)
             {
                 final int worker = w;
-                handlers[w] = (buffer, offset, length) -> sinks[worker] += buffer.getLong(offset);
+                handlers[w] = (buffer, offset, length, position) -> sinks[worker] += buffer.getLong(offset);
             }
         }
 
@@ -872,7 +879,7 @@ public final class CloseRaceMain
             }
             else
             {
-                queue.drain(handlers[worker], BATCH, ranges[worker]);
+                queue.drain(handlers[worker], BATCH);
             }
         }
     }
@@ -928,12 +935,19 @@ public final class CloseRaceMain
             return SLICK_CAPACITY;
         }
 
+        /** @return the options of the round's queue: the defaults unless a kind says otherwise. */
+        SlickConfig config(final int round)
+        {
+            return DEFAULT_SLICK_CONFIG;
+        }
+
         @Override
         void setUp(final String shmName, final int round)
         {
+            final SlickConfig config = config(round);
             queue = null == shmName ?
-                SlickQueue.local(SLICK_CAPACITY, ELEMENT_SIZE) :
-                SlickQueue.create(shmName, SLICK_CAPACITY, ELEMENT_SIZE);
+                SlickQueue.local(SLICK_CAPACITY, ELEMENT_SIZE, config) :
+                SlickQueue.createOrOpen(shmName, SLICK_CAPACITY, ELEMENT_SIZE, config);
             buffer = queue.buffer();
             for (int i = 0, count = prefill(round); i < count; i++)
             {
@@ -1043,7 +1057,7 @@ public final class CloseRaceMain
         @Override
         void call(final int worker, final long iteration)
         {
-            if (queue.read(cursors[worker], copies[worker], 0) < 0)
+            if (0 == queue.read(cursors[worker], copies[worker], 0))
             {
                 cursors[worker].position(0);
             }
@@ -1053,6 +1067,10 @@ public final class CloseRaceMain
     private static final class SlickReadWait extends SlickKind
     {
         private final IdleStrategy[][] idleStrategies;
+        /** The strategy each worker picked for its current call, which its queue's strategy hands the wait to. */
+        private final ThreadLocal<IdleStrategy> chosen = new ThreadLocal<>();
+        /** Every waiting worker waits with the strategy it picked for the call, as if the call had been given it. */
+        private final SlickConfig config = new SlickConfig().idleStrategy(() -> new ChosenIdleStrategy(chosen));
         private boolean blocking;
         private int strategyShift;
         private long shortTimeoutNanos;
@@ -1100,13 +1118,20 @@ public final class CloseRaceMain
         }
 
         @Override
-        void call(final int worker, final long iteration)
+        SlickConfig config(final int round)
+        {
+            return config;
+        }
+
+        @Override
+        void call(final int worker, final long iteration) throws InterruptedException
         {
             final IdleStrategy[] strategies = idleStrategies[worker];
             final IdleStrategy idle = strategies[(int)((iteration + worker + strategyShift) % strategies.length)];
             final SlickEntry entry = entries[worker];
             final long timeout = blocking ? WAIT_FOREVER_NANOS : shortTimeoutNanos;
-            if (queue.read(cursors[worker], entry, idle, timeout))
+            chosen.set(idle);
+            if (queue.read(cursors[worker], entry, timeout, TimeUnit.NANOSECONDS))
             {
                 sinks[worker] += buffer.getLong(entry.offset());
             }
@@ -1122,6 +1147,44 @@ public final class CloseRaceMain
             blocking = blocksUntilClosed(round);
             strategyShift = round >> 1;
             super.setUp(shmName, round);
+        }
+    }
+
+    /**
+     * A waiting thread's strategy that hands every pause and reset to the strategy its thread picked for the call,
+     * so one queue waits with a different strategy from call to call, as the worker chose.
+     */
+    private static final class ChosenIdleStrategy implements IdleStrategy
+    {
+        private final ThreadLocal<IdleStrategy> chosen;
+
+        ChosenIdleStrategy(final ThreadLocal<IdleStrategy> chosen)
+        {
+            this.chosen = chosen;
+        }
+
+        @Override
+        public void idle(final int workCount)
+        {
+            chosen.get().idle(workCount);
+        }
+
+        @Override
+        public void idle()
+        {
+            chosen.get().idle();
+        }
+
+        @Override
+        public void reset()
+        {
+            chosen.get().reset();
+        }
+
+        @Override
+        public String alias()
+        {
+            return "chosen";
         }
     }
 
@@ -1200,16 +1263,16 @@ public final class CloseRaceMain
 
     private static final class SlickDrain extends SlickKind
     {
-        private final SlickEntryHandler[] handlers;
+        private final MessageHandler[] handlers;
 
         SlickDrain(final int workers)
         {
             super("slick.drain", "sq-dr", workers);
-            handlers = new SlickEntryHandler[workers];
+            handlers = new MessageHandler[workers];
             for (int w = 0; w < workers; w++)
             {
                 final int worker = w;
-                handlers[w] = (buffer, offset, count, index) -> sinks[worker] += buffer.getLong(offset);
+                handlers[w] = (buffer, offset, length, index) -> sinks[worker] += buffer.getLong(offset);
             }
         }
 

@@ -102,7 +102,7 @@ class CreationRaceTest
     }
 
     /**
-     * Two threads of this JVM: one creates, the other calls create as soon as the file appears. The one that
+     * Two threads of this JVM: one creates, the other calls create-or-open as soon as the file appears. The one that
      * initialises must be alone, and its header must survive.
      */
     @Test
@@ -122,10 +122,11 @@ class CreationRaceTest
                 {
                     Thread.onSpinWait();
                 }
-                return SlickQueue.create(name, CAPACITY, ELEMENT_SIZE);
+                return SlickQueue.createOrOpen(name, CAPACITY, ELEMENT_SIZE);
             });
             started.await();
-            final Future<SlickQueue> first = executor.submit(() -> SlickQueue.create(name, CAPACITY, ELEMENT_SIZE));
+            final Future<SlickQueue> first =
+                executor.submit(() -> SlickQueue.createOrOpen(name, CAPACITY, ELEMENT_SIZE));
             try (SlickQueue a = first.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
                 SlickQueue b = second.get(DEADLINE.toSeconds(), TimeUnit.SECONDS))
             {

@@ -2,6 +2,7 @@ package dev.shmq.reliability;
 
 import dev.shmq.core.CheckedPayload;
 import dev.shmq.core.ShmSegments;
+import dev.shmq.slick.SlickConfig;
 import dev.shmq.slick.SlickCursor;
 import dev.shmq.slick.SlickEntry;
 import dev.shmq.slick.SlickQueue;
@@ -14,6 +15,7 @@ import dev.shmq.testkit.ShmqPeers;
 import dev.shmq.tool.ShmqTool;
 import dev.shmq.zeroq.QueueEmptyException;
 import dev.shmq.zeroq.QueueFullException;
+import dev.shmq.zeroq.ZeroqPyQueue;
 import dev.shmq.zeroq.ZeroqQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.YieldingIdleStrategy;
@@ -131,7 +133,7 @@ class FaultInjectionTest
             }
             // Stalled, not empty: consumers time out, the API and the tool say why.
             assertThrows(QueueEmptyException.class, () -> assertTimeoutPreemptively(BOUND,
-                () -> queue.get(SHORT_TIMEOUT_MS, TimeUnit.MILLISECONDS)));
+                () -> new ZeroqPyQueue(queue).get(SHORT_TIMEOUT_MS, TimeUnit.MILLISECONDS)));
             assertTrue(queue.isStalled());
             assertFalse(queue.isHeldByConsumer());
             assertEquals(21, queue.size(), "the dead claim and the 20 behind it");
@@ -147,7 +149,7 @@ class FaultInjectionTest
             {
                 take(queue, element, 1, sequence);
             }
-            assertThrows(QueueEmptyException.class, queue::getNowait);
+            assertThrows(QueueEmptyException.class, () -> new ZeroqPyQueue(queue).getNowait());
             // The freed cell is usable in later laps.
             for (long sequence = 0; sequence < 3L * CAPACITY; sequence++)
             {
@@ -189,7 +191,7 @@ class FaultInjectionTest
             }
             CheckedPayload.fill(element, 0, ELEMENT_SIZE, 0, CAPACITY);
             assertThrows(QueueFullException.class, () -> assertTimeoutPreemptively(BOUND,
-                () -> queue.put(element.byteArray(), SHORT_TIMEOUT_MS, TimeUnit.MILLISECONDS)));
+                () -> new ZeroqPyQueue(queue).put(element.byteArray(), SHORT_TIMEOUT_MS, TimeUnit.MILLISECONDS)));
             assertTrue(queue.isHeldByConsumer());
             assertFalse(queue.isStalled());
             final String inspected = tool(ShmqTool.EXIT_FAILURE, "inspect", name);
@@ -204,7 +206,7 @@ class FaultInjectionTest
             {
                 take(queue, element, 0, sequence);
             }
-            assertThrows(QueueEmptyException.class, queue::getNowait);
+            assertThrows(QueueEmptyException.class, () -> new ZeroqPyQueue(queue).getNowait());
             assertTrue(queue.isEmpty());
         }
     }
@@ -217,7 +219,8 @@ class FaultInjectionTest
         final String name = names.next("slick-dead-producer");
         final int published = 10;
         final int elementSize = CheckedPayload.MIN_LENGTH;
-        try (SlickQueue queue = SlickQueue.create(name, CAPACITY, elementSize);
+        try (SlickQueue queue = SlickQueue.createOrOpen(name, CAPACITY, elementSize,
+                new SlickConfig().idleStrategy(YieldingIdleStrategy::new));
             ChildProcess producer = victim(language, "slick-reserve-hold", slickPeer, "reserve-hold", name,
                 Integer.toString(elementSize), "0", Integer.toString(published)))
         {
@@ -234,7 +237,6 @@ class FaultInjectionTest
             }
             final SlickCursor cursor = new SlickCursor();
             final SlickEntry entry = new SlickEntry();
-            final YieldingIdleStrategy idle = new YieldingIdleStrategy();
             for (long sequence = 0; sequence < published; sequence++)
             {
                 assertTrue(queue.read(cursor, entry));
@@ -242,8 +244,8 @@ class FaultInjectionTest
                 assertEquals(sequence, CheckedPayload.sequence(queue.buffer(), entry.offset()));
             }
             // The reader waits at the hole, within its timeout: a lossy ring has no recovery but lapping.
-            assertFalse(assertTimeoutPreemptively(BOUND, () -> queue.read(cursor, entry, idle,
-                TimeUnit.MILLISECONDS.toNanos(SHORT_TIMEOUT_MS))));
+            assertFalse(assertTimeoutPreemptively(BOUND,
+                () -> queue.read(cursor, entry, SHORT_TIMEOUT_MS, TimeUnit.MILLISECONDS)));
             assertEquals(published, cursor.position());
             // Once producers publish into the hole's slot on the next lap, the reader skips it and counts the lap.
             for (long sequence = after; sequence < CAPACITY + 5; sequence++)
@@ -275,12 +277,13 @@ class FaultInjectionTest
             assertEquals(ChildProcess.SIGKILL_EXIT_CODE, creator.kill());
 
             final long timeout = TimeUnit.MILLISECONDS.toNanos(200);
+            final SlickConfig config = new SlickConfig().openTimeout(timeout, TimeUnit.NANOSECONDS);
             final IllegalStateException opened = assertThrows(IllegalStateException.class,
-                () -> assertTimeoutPreemptively(BOUND, () -> SlickQueue.open(name, elementSize, timeout)));
+                () -> assertTimeoutPreemptively(BOUND, () -> SlickQueue.open(name, elementSize, config)));
             assertTrue(opened.getMessage().startsWith("timed out waiting for initialisation of "), opened.getMessage());
             assertTrue(opened.getMessage().contains("init_state=2 after waiting"), opened.getMessage());
             final IllegalStateException created = assertThrows(IllegalStateException.class,
-                () -> assertTimeoutPreemptively(BOUND, () -> SlickQueue.create(name, 64, elementSize, timeout)));
+                () -> assertTimeoutPreemptively(BOUND, () -> SlickQueue.createOrOpen(name, 64, elementSize, config)));
             assertTrue(created.getMessage().contains("init_state=2 after waiting"), created.getMessage());
             final String inspected = tool(ShmqTool.EXIT_FAILURE, "inspect", name);
             assertTrue(inspected.contains("init_state           2 (initialising)"), inspected);

@@ -3,6 +3,7 @@ package dev.shmq.reliability;
 import dev.shmq.slick.SlickQueueDescriptor;
 import dev.shmq.zeroq.ZeroqDescriptor;
 import dev.shmq.slick.AtomicCursor;
+import dev.shmq.slick.SlickConfig;
 import dev.shmq.slick.SlickCursor;
 import dev.shmq.slick.SlickEntry;
 import dev.shmq.slick.SlickQueue;
@@ -10,6 +11,7 @@ import dev.shmq.testkit.ShmTestExtension;
 import dev.shmq.testkit.ShmTestNames;
 import dev.shmq.zeroq.QueueEmptyException;
 import dev.shmq.zeroq.ZeroqConfig;
+import dev.shmq.zeroq.ZeroqPyQueue;
 import dev.shmq.zeroq.ZeroqQueue;
 import dev.shmq.zeroq.ZeroqRange;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -31,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * Hostile and corrupt segments: a seeded fuzzer mutates header, slot, cell and length fields of valid SlickQueue and
- * zeroq segments and truncates the files, then opens each with {@link SlickQueue#open}, {@link SlickQueue#create}
+ * zeroq segments and truncates the files, then opens each with {@link SlickQueue#open}, {@link SlickQueue#createOrOpen}
  * and {@link ZeroqQueue#open} and runs a few operations with short timeouts. Every case must end in a clear
  * exception (IllegalArgumentException, IllegalStateException, QueueFull/QueueEmpty) or a well-defined result, never
  * a crash, an access outside the mapping (Agrona's bounds checks would throw IndexOutOfBoundsException) or a hang.
@@ -219,8 +221,9 @@ class HostileSegmentFuzzTest
         final SlickQueue queue;
         try
         {
-            queue = random.nextBoolean() ? SlickQueue.open(name, ELEMENT_SIZE, OPEN_TIMEOUT_NANOS) :
-                SlickQueue.create(name, CAPACITY, ELEMENT_SIZE, OPEN_TIMEOUT_NANOS);
+            final SlickConfig config = new SlickConfig().openTimeout(OPEN_TIMEOUT_NANOS, TimeUnit.NANOSECONDS);
+            queue = random.nextBoolean() ? SlickQueue.open(name, ELEMENT_SIZE, config) :
+                SlickQueue.createOrOpen(name, CAPACITY, ELEMENT_SIZE, config);
         }
         catch (final IllegalArgumentException | IllegalStateException ex)
         {
@@ -299,7 +302,7 @@ class HostileSegmentFuzzTest
             queue.offer(element, 0, element.capacity(), 1, TimeUnit.MILLISECONDS);
             try
             {
-                queue.get(1, TimeUnit.MILLISECONDS);
+                new ZeroqPyQueue(queue).get(1, TimeUnit.MILLISECONDS);
             }
             catch (final QueueEmptyException ex)
             {

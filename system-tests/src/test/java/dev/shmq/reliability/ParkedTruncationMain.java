@@ -1,8 +1,10 @@
 package dev.shmq.reliability;
 
+import dev.shmq.slick.SlickConfig;
 import dev.shmq.slick.SlickCursor;
 import dev.shmq.slick.SlickEntry;
 import dev.shmq.slick.SlickQueue;
+import dev.shmq.zeroq.ZeroqPyQueue;
 import dev.shmq.zeroq.ZeroqQueue;
 import org.agrona.concurrent.BackoffIdleStrategy;
 
@@ -50,12 +52,11 @@ public final class ParkedTruncationMain
         }
         else
         {
-            final SlickQueue slick = SlickQueue.create(name, 16, 64);
-            queue = slick;
             // Parks from the start: 1 spin, 1 yield, then park 1 ms at most.
-            final BackoffIdleStrategy idle = new BackoffIdleStrategy(1, 1, 1_000, TimeUnit.MILLISECONDS.toNanos(1));
-            wait = () -> outcome.set(slick.read(new SlickCursor(), new SlickEntry(), idle,
-                TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS)));
+            final SlickQueue slick = SlickQueue.createOrOpen(name, 16, 64, new SlickConfig()
+                .idleStrategy(() -> new BackoffIdleStrategy(1, 1, 1_000, TimeUnit.MILLISECONDS.toNanos(1))));
+            queue = slick;
+            wait = () -> outcome.set(awaitEntry(slick));
         }
         try (queue)
         {
@@ -90,7 +91,19 @@ public final class ParkedTruncationMain
     {
         try
         {
-            return queue.get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            return new ZeroqPyQueue(queue).get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            return ex;
+        }
+    }
+
+    private static Object awaitEntry(final SlickQueue queue)
+    {
+        try
+        {
+            return queue.read(new SlickCursor(), new SlickEntry(), WAIT_MILLIS, TimeUnit.MILLISECONDS);
         }
         catch (final InterruptedException ex)
         {

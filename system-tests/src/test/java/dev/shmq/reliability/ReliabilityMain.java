@@ -2,6 +2,7 @@ package dev.shmq.reliability;
 
 import dev.shmq.core.CheckedPayload;
 import dev.shmq.slick.AtomicCursor;
+import dev.shmq.slick.SlickConfig;
 import dev.shmq.slick.SlickCursor;
 import dev.shmq.slick.SlickEntry;
 import dev.shmq.slick.SlickQueue;
@@ -353,7 +354,8 @@ public final class ReliabilityMain
     {
         say("WAITING");
         awaitLine();
-        try (SlickQueue queue = SlickQueue.create(name, size, elementSize, RACE_INIT_TIMEOUT_NANOS))
+        try (SlickQueue queue = SlickQueue.createOrOpen(name, size, elementSize,
+            new SlickConfig().openTimeout(RACE_INIT_TIMEOUT_NANOS, TimeUnit.NANOSECONDS)))
         {
             final int initState = queue.buffer().getIntVolatile(SlickQueueDescriptor.INIT_STATE_OFFSET);
             final int magic = queue.buffer().getIntVolatile(SlickQueueDescriptor.HEADER_MAGIC_OFFSET);

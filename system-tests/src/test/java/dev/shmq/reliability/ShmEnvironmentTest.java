@@ -9,6 +9,7 @@ import dev.shmq.testkit.ChildProcess;
 import dev.shmq.testkit.ShmTestExtension;
 import dev.shmq.testkit.ShmTestNames;
 import dev.shmq.zeroq.ZeroqConfig;
+import dev.shmq.zeroq.ZeroqPyQueue;
 import dev.shmq.zeroq.ZeroqQueue;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -74,15 +75,16 @@ class ShmEnvironmentTest
                     final IllegalStateException zeroq = assertThrows(IllegalStateException.class,
                         () -> ZeroqQueue.create("shmq-zq-too-big", 1 << 14, 128));
                     final IllegalStateException slick = assertThrows(IllegalStateException.class,
-                        () -> SlickQueue.create("shmq-slick-too-big", 1 << 16, 16));
+                        () -> SlickQueue.createOrOpen("shmq-slick-too-big", 1 << 16, 16));
                     System.out.println("RELIABILITY /dev/shm full: " + zeroq.getMessage() + " | " + slick.getMessage());
                     // What fits is usable to the last byte: pages were allocated up front, no SIGBUS later.
                     try (ZeroqQueue fits = ZeroqQueue.create("shmq-zq-fits", 1 << 10, 512))
                     {
                         final byte[] item = new byte[512];
+                        final ZeroqPyQueue py = new ZeroqPyQueue(fits);
                         for (int i = 0; i < fits.capacity(); i++)
                         {
-                            fits.putNowait(item);
+                            py.putNowait(item);
                         }
                         assertTrue(fits.isFull());
                     }
@@ -143,7 +145,7 @@ class ShmEnvironmentTest
             final IllegalStateException opened = assertThrows(IllegalStateException.class, () -> ZeroqQueue.open(name));
             assertTrue(opened.getMessage().contains("symbolic link, never followed"), opened.getMessage());
             assertThrows(IllegalStateException.class, () -> SlickQueue.open(name, 16));
-            assertThrows(IllegalStateException.class, () -> SlickQueue.create(name, 64, 16));
+            assertThrows(IllegalStateException.class, () -> SlickQueue.createOrOpen(name, 64, 16));
             assertThrows(IllegalStateException.class, () -> ZeroqQueue.create(name, 64, 16));
             assertEquals(0, Files.readAllBytes(target)[0]);
             assertEquals(4096, Files.size(target), "the link's target is untouched");
@@ -165,8 +167,8 @@ class ShmEnvironmentTest
         try (ZeroqQueue byDefault = ZeroqQueue.create(zeroqName, 2, 8);
             ZeroqQueue configured = ZeroqQueue.create(configuredName, 2, 8,
                 new ZeroqConfig().permissions(PosixFilePermissions.fromString("rw-r-----")));
-            SlickQueue slick = SlickQueue.create(slickName, 2, 8);
-            SlickQueue slickGroup = SlickQueue.create(slickGroupName, 2, 8,
+            SlickQueue slick = SlickQueue.createOrOpen(slickName, 2, 8);
+            SlickQueue slickGroup = SlickQueue.createOrOpen(slickGroupName, 2, 8,
                 new SlickConfig().permissions(PosixFilePermissions.fromString("rw-r-----"))))
         {
             assertEquals("rw-------", mode(names, byDefault.name()));

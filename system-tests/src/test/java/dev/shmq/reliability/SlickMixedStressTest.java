@@ -155,7 +155,7 @@ class SlickMixedStressTest
         final String maxNArg = Integer.toString(maxN);
         final String producersArg = Integer.toString(PRODUCERS);
         final List<ChildProcess> children = new ArrayList<>();
-        try (SlickQueue queue = SlickQueue.create(name, capacity, SlickStamp.ELEMENT_SIZE);
+        try (SlickQueue queue = SlickQueue.createOrOpen(name, capacity, SlickStamp.ELEMENT_SIZE);
             AtomicCursor end = AtomicCursor.create(endName))
         {
             final Map<String, ChildProcess> childReaders = startChildReaders(name, endName, maxNArg, producersArg);

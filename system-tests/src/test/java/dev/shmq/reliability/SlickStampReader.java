@@ -109,7 +109,7 @@ final class SlickStampReader
             if (copy)
             {
                 final int length = queue.read(cursor, copied, 0);
-                got = length >= 0;
+                got = length > 0;
                 if (got)
                 {
                     final int count = length / SlickStamp.ELEMENT_SIZE;

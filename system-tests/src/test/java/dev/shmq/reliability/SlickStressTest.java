@@ -80,7 +80,7 @@ class SlickStressTest
         final long perProducer = messages / PRODUCERS;
         final Duration deadline = Duration.ofSeconds(60 + messages / 50_000);
         final List<ChildProcess> children = new ArrayList<>();
-        try (SlickQueue queue = SlickQueue.create(name, CAPACITY, ELEMENT_SIZE);
+        try (SlickQueue queue = SlickQueue.createOrOpen(name, CAPACITY, ELEMENT_SIZE);
             AtomicCursor stealCursor = AtomicCursor.create(stealCursorName);
             AtomicCursor javaProgress = AtomicCursor.create(javaProgressName);
             AtomicCursor cppProgress = AtomicCursor.create(cppProgressName))
@@ -185,7 +185,7 @@ class SlickStressTest
         final long total = 3 * perProducer;
         final Duration deadline = Duration.ofSeconds(60 + total / 50_000);
         // One producer after the other (C++, then Java, then this JVM), so that the ring's content is known exactly.
-        try (SlickQueue queue = SlickQueue.create(name, capacity, ELEMENT_SIZE))
+        try (SlickQueue queue = SlickQueue.createOrOpen(name, capacity, ELEMENT_SIZE))
         {
             final long start = System.nanoTime();
             try (ChildProcess cppProducer = peer.start("produce", name, ESIZE, Long.toString(perProducer), "0", "1"))

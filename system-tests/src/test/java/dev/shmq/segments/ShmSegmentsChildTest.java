@@ -7,6 +7,7 @@ import dev.shmq.testkit.ChildProcess;
 import dev.shmq.testkit.ShmTestExtension;
 import dev.shmq.testkit.ShmTestNames;
 import dev.shmq.tool.ShmqTool;
+import dev.shmq.zeroq.ZeroqPyQueue;
 import dev.shmq.zeroq.ZeroqQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -43,7 +44,7 @@ class ShmSegmentsChildTest
         {
             awaitPids(segments, name, (pids) -> pids.contains(child.pid()), child);
 
-            queue.putNowait(new byte[8]);
+            new ZeroqPyQueue(queue).putNowait(new byte[8]);
             assertEquals(ShmqTool.EXIT_OK, child.waitFor(CHILD_TIMEOUT), child.describe());
 
             final ShmSegmentInfo after = segments.inspect(name).orElseThrow();

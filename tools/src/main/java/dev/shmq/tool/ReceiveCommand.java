@@ -2,13 +2,13 @@ package dev.shmq.tool;
 
 import dev.shmq.core.CheckedPayload;
 import dev.shmq.core.ShmSegment;
+import dev.shmq.slick.SlickConfig;
 import dev.shmq.slick.SlickCursor;
 import dev.shmq.slick.SlickEntry;
 import dev.shmq.slick.SlickQueue;
 import dev.shmq.zeroq.ZeroqQueue;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -85,18 +85,17 @@ final class ReceiveCommand extends ToolCommand
         }
     }
 
-    private long receiveSlick(final ShmSegment guard, final Verifier verifier)
+    private long receiveSlick(final ShmSegment guard, final Verifier verifier) throws InterruptedException
     {
-        try (SlickQueue queue = SlickQueue.open(target.name, slickElementSize(guard), slickConfig()))
+        final SlickConfig config = slickConfig().idleStrategy(BackoffIdleStrategy::new);
+        try (SlickQueue queue = SlickQueue.open(target.name, slickElementSize(guard), config))
         {
             final SlickCursor cursor = new SlickCursor(fromStart ? 0 : queue.initialReadingIndex());
             final SlickEntry entry = new SlickEntry();
-            final IdleStrategy idle = new BackoffIdleStrategy();
-            final long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
             for (long i = 0; i < count; i++)
             {
                 guard.checkLength();
-                if (!queue.read(cursor, entry, idle, timeoutNanos))
+                if (!queue.read(cursor, entry, timeoutMs, TimeUnit.MILLISECONDS))
                 {
                     throw new IllegalStateException("no entry for " + timeoutMs + " ms after " + i + " of " + count);
                 }

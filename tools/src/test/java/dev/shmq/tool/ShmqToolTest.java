@@ -9,6 +9,7 @@ import dev.shmq.testkit.NativePeer;
 import dev.shmq.testkit.ShmTestExtension;
 import dev.shmq.testkit.ShmTestNames;
 import dev.shmq.testkit.ShmqPeers;
+import dev.shmq.zeroq.ZeroqPyQueue;
 import dev.shmq.zeroq.ZeroqQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -71,7 +72,7 @@ class ShmqToolTest
         final String zeroq = names.next("tool-zq");
         final String slick = names.next("tool-slick");
         try (ZeroqQueue zeroqQueue = ZeroqQueue.create(zeroq, 8, 16);
-            SlickQueue slickQueue = SlickQueue.create(slick, 8, 16))
+            SlickQueue slickQueue = SlickQueue.createOrOpen(slick, 8, 16))
         {
             assertTrue(zeroqQueue.isCreator() && slickQueue.isCreator());
             assertEquals(ShmqTool.EXIT_OK, run("list"));
@@ -95,15 +96,15 @@ class ShmqToolTest
         final String name = names.next("tool-inspect");
         try (ZeroqQueue queue = ZeroqQueue.create(name, 8, 16))
         {
-            queue.putNowait(new byte[16]);
-            queue.putNowait(new byte[16]);
-            queue.getNowait();
+            new ZeroqPyQueue(queue).putNowait(new byte[16]);
+            new ZeroqPyQueue(queue).putNowait(new byte[16]);
+            new ZeroqPyQueue(queue).getNowait();
             assertEquals(ShmqTool.EXIT_OK, run("inspect", name), stdout + stderr);
             assertTrue(stdout.contains("enqueue_pos          2"), stdout);
             assertTrue(stdout.contains("dequeue_pos          1"), stdout);
             assertTrue(stdout.contains("stalled              no"), stdout);
 
-            queue.getNowait();
+            new ZeroqPyQueue(queue).getNowait();
             queue.tryClaim();
             assertEquals(ShmqTool.EXIT_FAILURE, run("inspect", name), stdout);
             assertTrue(stdout.contains("stalled              yes, at position 2"), stdout);
@@ -120,7 +121,7 @@ class ShmqToolTest
     void shouldInspectSlickQueueHeader(final ShmTestNames names)
     {
         final String name = names.next("tool-slick-inspect");
-        try (SlickQueue queue = SlickQueue.create(name, 4, 8))
+        try (SlickQueue queue = SlickQueue.createOrOpen(name, 4, 8))
         {
             queue.publish(queue.reserve());
             assertEquals(ShmqTool.EXIT_OK, run("inspect", name), stdout + stderr);
@@ -223,7 +224,7 @@ class ShmqToolTest
     void shouldSendStdinLinesThroughSlickQueue(final ShmTestNames names)
     {
         final String name = names.next("tool-slick-send");
-        try (SlickQueue queue = SlickQueue.create(name, 64, 4))
+        try (SlickQueue queue = SlickQueue.createOrOpen(name, 64, 4))
         {
             assertEquals(ShmqTool.EXIT_OK, runWithInput("hello\nshared memory\n", "send", "slick", name, "--stdin"),
                 stderr);
@@ -281,10 +282,10 @@ class ShmqToolTest
         final String name = names.next("tool-held");
         try (ZeroqQueue queue = ZeroqQueue.create(name, 2, 8))
         {
-            queue.putNowait(new byte[8]);
-            queue.putNowait(new byte[8]);
+            new ZeroqPyQueue(queue).putNowait(new byte[8]);
+            new ZeroqPyQueue(queue).putNowait(new byte[8]);
             queue.tryAcquire();
-            queue.getNowait();
+            new ZeroqPyQueue(queue).getNowait();
             assertEquals(ShmqTool.EXIT_FAILURE, run("inspect", name), stdout);
             assertTrue(stdout.contains("held_by_consumer     yes, position 0"), stdout);
             assertEquals(ShmqTool.EXIT_OK, run("unblock", name), stdout + stderr);

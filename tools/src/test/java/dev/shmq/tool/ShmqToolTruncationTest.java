@@ -5,6 +5,7 @@ import dev.shmq.testkit.ChildJvm;
 import dev.shmq.testkit.ChildProcess;
 import dev.shmq.testkit.ShmTestExtension;
 import dev.shmq.testkit.ShmTestNames;
+import dev.shmq.zeroq.ZeroqPyQueue;
 import dev.shmq.zeroq.ZeroqQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -68,7 +69,7 @@ class ShmqToolTruncationTest
     void shouldReportTruncationDuringSlickReceive(final ShmTestNames names) throws IOException
     {
         final String name = names.next("recv-slick");
-        try (SlickQueue queue = SlickQueue.create(name, CAPACITY, ELEMENT_SIZE);
+        try (SlickQueue queue = SlickQueue.createOrOpen(name, CAPACITY, ELEMENT_SIZE);
             ChildProcess tool = startTool("recv", "slick", name, "--timeout", WAIT_MS))
         {
             assertTrue(queue.isCreator());
@@ -85,7 +86,7 @@ class ShmqToolTruncationTest
         {
             for (int i = 0; i < CAPACITY; i++)
             {
-                queue.putNowait(new byte[ELEMENT_SIZE]);
+                new ZeroqPyQueue(queue).putNowait(new byte[ELEMENT_SIZE]);
             }
             try (ChildProcess tool = startTool("send", "zeroq", name, "--timeout", WAIT_MS))
             {
@@ -137,8 +138,8 @@ class ShmqToolTruncationTest
             final String name = names.next(command + "-parked");
             try (ZeroqQueue queue = ZeroqQueue.create(name, CAPACITY, ELEMENT_SIZE))
             {
-                queue.putNowait(new byte[ELEMENT_SIZE]);
-                queue.getNowait();
+                new ZeroqPyQueue(queue).putNowait(new byte[ELEMENT_SIZE]);
+                new ZeroqPyQueue(queue).getNowait();
                 // Claimed and never committed: both commands look twice, a pause apart, before they decide.
                 assertTrue(ZeroqQueue.NO_POSITION != queue.tryClaim());
                 final Path file = names.directory().resolve(name);

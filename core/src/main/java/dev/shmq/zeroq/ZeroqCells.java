@@ -1,0 +1,431 @@
+package dev.shmq.zeroq;
+
+import dev.shmq.core.BufferBounds;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.AtomicBuffer;
+
+import static dev.shmq.zeroq.ZeroqDescriptor.DEQUEUE_POS_OFFSET;
+import static dev.shmq.zeroq.ZeroqDescriptor.ENQUEUE_POS_OFFSET;
+
+/**
+ * zeroq's protocol (Vyukov's bounded MPMC queue) over a validated buffer: claiming cells on either side with a CAS on
+ * the side's shared position, publishing them with a release store of the cell's sequence, and the read-only
+ * checks of where the queue stands. {@link ZeroqAttach} has checked (or made) the header and cells; nothing here
+ * checks them again, but a sequence no peer could have written is reported, never followed. Stateless beyond the
+ * geometry, so safe from any thread.
+ *
+ * <p>A cell's sequence tells its state for position p: p (free for the producer of p), p + 1 (holds p's committed
+ * element), p + capacity (released, free for the producer of the next lap).
+ */
+final class ZeroqCells
+{
+    /** Returned by the claims when no position was claimed. */
+    static final long NO_POSITION = -1;
+
+    /** A cell is free for the producer of position p when its sequence is p + 0. */
+    private static final long FREE_LAG = 0;
+
+    /** A cell holds the committed element of position p when its sequence is p + 1. */
+    private static final long COMMITTED_LAG = 1;
+
+    private final AtomicBuffer buffer;
+    private final int capacity;
+    private final long mask;
+    private final int elementSize;
+    private final int dataOffset;
+    private final String name;
+
+    ZeroqCells(final AtomicBuffer buffer, final int capacity, final int elementSize, final String name)
+    {
+        // Every atomic field is 8-byte aligned relative to the base, so the base must be too (a mapping is page
+        // aligned, local memory 64-byte aligned); under -Dagrona.strict.alignment.checks=true a heap buffer fails.
+        buffer.verifyAlignment();
+        this.buffer = buffer;
+        this.capacity = capacity;
+        this.mask = capacity - 1;
+        this.elementSize = elementSize;
+        this.dataOffset = ZeroqDescriptor.dataOffset(capacity);
+        this.name = name;
+    }
+
+    AtomicBuffer buffer()
+    {
+        return buffer;
+    }
+
+    int capacity()
+    {
+        return capacity;
+    }
+
+    int elementSize()
+    {
+        return elementSize;
+    }
+
+    /** @return the offset in the buffer of the element of {@code position}. */
+    int offset(final long position)
+    {
+        return dataOffset + (int)(position & mask) * elementSize;
+    }
+
+    private int sequenceOffset(final long position)
+    {
+        return ZeroqDescriptor.cellOffset((int)(position & mask));
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Producer side
+    // ------------------------------------------------------------------------------------------------------------
+
+    /** @return the position of the next free cell, claimed for this producer, or {@link #NO_POSITION} if full. */
+    long claimFree()
+    {
+        return claim(ENQUEUE_POS_OFFSET, FREE_LAG);
+    }
+
+    /**
+     * Claims up to {@code limit} consecutive free cells with one CAS.
+     *
+     * @return how many were claimed, from {@code range.position()}; 0 if full.
+     */
+    int claimFreeRun(final int limit, final ZeroqRange range)
+    {
+        return claimRun(ENQUEUE_POS_OFFSET, FREE_LAG, limit, range);
+    }
+
+    /** Publishes the element written at a claimed position to consumers. */
+    void commit(final long position)
+    {
+        // release: the element's bytes become visible before the sequence that tells a consumer to read them.
+        buffer.putLongRelease(sequenceOffset(position), position + COMMITTED_LAG);
+    }
+
+    /**
+     * Copies an element into the claimed cell of {@code position} and commits it.
+     *
+     * @return false, writing nothing, if {@code position} is {@link #NO_POSITION}.
+     */
+    boolean write(final long position, final DirectBuffer src, final int offset)
+    {
+        if (NO_POSITION == position)
+        {
+            return false;
+        }
+        // plain: ordered before the commit's release of the cell's sequence.
+        buffer.putBytes(offset(position), src, offset, elementSize);
+        commit(position);
+        return true;
+    }
+
+    /**
+     * Copies {@code count} elements, back to back in {@code src}, into the claimed run from {@code first}, then
+     * commits them in order.
+     *
+     * @return {@code count}.
+     */
+    int writeRun(final int count, final long first, final DirectBuffer src, final int offset)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            // plain: ordered before the commits' releases below.
+            buffer.putBytes(offset(first + i), src, offset + i * elementSize, elementSize);
+        }
+        commitRun(first, count);
+        return count;
+    }
+
+    void commitRun(final long first, final int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            commit(first + i);
+        }
+    }
+
+    /**
+     * @throws IllegalArgumentException unless the position was claimed ({@code enqueue_pos} is past it by at most the
+     *                                  capacity) and not yet committed (its cell's sequence still equals it).
+     */
+    void checkClaimed(final long position)
+    {
+        // opaque: this thread's own claim moved enqueue_pos past the position, and reads of one location never go
+        // back in time, so a claimed position always passes; anything else is rejected before a store.
+        final long enqueue = buffer.getLongOpaque(ENQUEUE_POS_OFFSET);
+        final long sequence = buffer.getLongOpaque(sequenceOffset(position));
+        final long ahead = enqueue - position;
+        if (ahead < 1 || ahead > capacity || sequence != position + FREE_LAG)
+        {
+            throw new IllegalArgumentException("position=" + position + " (expected one claimed and not yet " +
+                "committed: enqueue_pos=" + Long.toUnsignedString(enqueue) + ", cell " + (position & mask) +
+                " sequence=" + Long.toUnsignedString(sequence) + ')');
+        }
+    }
+
+    /**
+     * @throws IllegalArgumentException unless {@code length} is the element size and the range lies in {@code src}.
+     */
+    void checkSource(final DirectBuffer src, final int offset, final int length)
+    {
+        if (length != elementSize)
+        {
+            throw new IllegalArgumentException(
+                "item length=" + length + " (expected elementSize=" + elementSize + ")");
+        }
+        BufferBounds.checkRange("src", src, offset, length);
+    }
+
+    /** {@link #checkClaimed} for every position of a run, before anything is written. */
+    void checkClaimedRun(final long first, final int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            checkClaimed(first + i);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Consumer side
+    // ------------------------------------------------------------------------------------------------------------
+
+    /** @return the position of the next committed element, claimed for this consumer, or {@link #NO_POSITION}. */
+    long claimCommitted()
+    {
+        return claim(DEQUEUE_POS_OFFSET, COMMITTED_LAG);
+    }
+
+    /**
+     * Claims up to {@code limit} consecutive committed elements with one CAS.
+     *
+     * @return how many were claimed, from {@code range.position()}; 0 if none is ready.
+     */
+    int claimCommittedRun(final int limit, final ZeroqRange range)
+    {
+        return claimRun(DEQUEUE_POS_OFFSET, COMMITTED_LAG, limit, range);
+    }
+
+    /** Frees the cell of an element read, for the producer of the next lap. */
+    void release(final long position)
+    {
+        // release: our reads of the element complete before a producer can see the cell as free and overwrite it.
+        buffer.putLongRelease(sequenceOffset(position), position + mask + 1);
+    }
+
+    /**
+     * Copies out the acquired element of {@code position} and releases its cell.
+     *
+     * @return false, reading nothing, if {@code position} is {@link #NO_POSITION}.
+     */
+    boolean read(final long position, final MutableDirectBuffer dst, final int offset)
+    {
+        if (NO_POSITION == position)
+        {
+            return false;
+        }
+        // plain: ordered after the acquire of the cell's committed sequence in the claim.
+        dst.putBytes(offset, buffer, offset(position), elementSize);
+        release(position);
+        return true;
+    }
+
+    void releaseRun(final long first, final int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            release(first + i);
+        }
+    }
+
+    /**
+     * @throws IllegalArgumentException unless the position was acquired ({@code dequeue_pos} is past it by at most
+     *                                  the capacity) and not yet released (its cell's sequence is position + 1).
+     */
+    void checkAcquired(final long position)
+    {
+        // opaque: as in checkClaimed(), with this thread's own acquire on dequeue_pos.
+        final long dequeue = buffer.getLongOpaque(DEQUEUE_POS_OFFSET);
+        final long sequence = buffer.getLongOpaque(sequenceOffset(position));
+        final long ahead = dequeue - position;
+        if (ahead < 1 || ahead > capacity || sequence != position + COMMITTED_LAG)
+        {
+            throw new IllegalArgumentException("position=" + position + " (expected one acquired and not yet " +
+                "released: dequeue_pos=" + Long.toUnsignedString(dequeue) + ", cell " + (position & mask) +
+                " sequence=" + Long.toUnsignedString(sequence) + ')');
+        }
+    }
+
+    /** {@link #checkAcquired} for every position of a run, before anything is written. */
+    void checkAcquiredRun(final long first, final int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            checkAcquired(first + i);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Claiming, either side
+    // ------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Claims the next position on one side with a CAS on its shared position: its cell is ready when the sequence
+     * is the position plus {@code readyLag} ({@link #FREE_LAG} for a producer, {@link #COMMITTED_LAG} for a
+     * consumer).
+     */
+    private long claim(final int positionOffset, final long readyLag)
+    {
+        final AtomicBuffer buffer = this.buffer;
+        // relaxed: only a starting guess; the CAS below decides.
+        long position = buffer.getLongOpaque(positionOffset);
+        while (true)
+        {
+            // acquire: pairs with the other side's release of this cell (a consumer's release before we overwrite,
+            // a producer's commit before we read), so the element's bytes are safe to touch.
+            final long sequence = buffer.getLongAcquire(sequenceOffset(position));
+            final long difference = sequence - (position + readyLag);
+            if (0 == difference)
+            {
+                // CAS is a full fence: claims the position among all threads of every process on this side.
+                final long witness = buffer.compareAndExchangeLong(positionOffset, position, position + 1);
+                if (witness == position)
+                {
+                    return position;
+                }
+                position = witness;
+            }
+            else if (difference < 0)
+            {
+                return NO_POSITION;
+            }
+            else
+            {
+                position = reloadPosition(positionOffset, position, sequence);
+            }
+        }
+    }
+
+    /**
+     * Claims up to {@code limit} consecutive positions on one side with one CAS. A cell seen ready stays ready until
+     * someone claims its position, which the CAS rules out, so checking the run before the CAS is sound.
+     */
+    private int claimRun(final int positionOffset, final long readyLag, final int limit, final ZeroqRange range)
+    {
+        final AtomicBuffer buffer = this.buffer;
+        final int most = Math.min(limit, capacity);
+        // relaxed: only a starting guess; the CAS below decides.
+        long position = buffer.getLongOpaque(positionOffset);
+        while (true)
+        {
+            int count = 0;
+            long sequence = 0;
+            while (count < most)
+            {
+                // acquire: as in claim(), for every cell of the run.
+                sequence = buffer.getLongAcquire(sequenceOffset(position + count));
+                if (sequence != position + count + readyLag)
+                {
+                    break;
+                }
+                count++;
+            }
+            if (0 == count)
+            {
+                if (sequence - (position + readyLag) < 0)
+                {
+                    range.set(position, 0);
+                    return 0;
+                }
+                position = reloadPosition(positionOffset, position, sequence);
+                continue;
+            }
+            // CAS is a full fence: claims the whole run at once.
+            final long witness = buffer.compareAndExchangeLong(positionOffset, position, position + count);
+            if (witness == position)
+            {
+                range.set(position, count);
+                return count;
+            }
+            position = witness;
+        }
+    }
+
+    private long reloadPosition(final int positionOffset, final long position, final long sequence)
+    {
+        // relaxed: the cell was already taken by another thread, whose CAS moved the position on before it
+        // stored this sequence (our acquire read of it orders this load after that CAS).
+        final long reloaded = buffer.getLongOpaque(positionOffset);
+        if (reloaded == position)
+        {
+            throw new IllegalStateException("zeroq segment " + name + " corrupt: cell " + (position & mask) +
+                " sequence=" + Long.toUnsignedString(sequence) + " is ahead of its position=" +
+                Long.toUnsignedString(position) + " (expected at most position + 1)");
+        }
+        return reloaded;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Where the queue stands
+    // ------------------------------------------------------------------------------------------------------------
+
+    /** @return {@code enqueue_pos - dequeue_pos}, clamped to {@code [0, capacity]}: a snapshot. */
+    int size()
+    {
+        // acquire: dequeue_pos first, so the enqueue_pos read after it is at least as new and the difference is
+        // rarely negative (clamped anyway). relaxed for enqueue_pos: a snapshot, as zeroq's len().
+        final long dequeue = buffer.getLongAcquire(DEQUEUE_POS_OFFSET);
+        final long enqueue = buffer.getLongOpaque(ENQUEUE_POS_OFFSET);
+        return (int)Math.max(0, Math.min(capacity, enqueue - dequeue));
+    }
+
+    /** @return true if consumers are waiting on a cell claimed but never committed. */
+    boolean isStalled()
+    {
+        // acquire, each: the cell is read after the dequeue_pos that names it, and a committed sequence is not
+        // mistaken for a stall; enqueue_pos is read last, at least as new as the claim the cell shows.
+        final long dequeue = buffer.getLongAcquire(DEQUEUE_POS_OFFSET);
+        final long sequence = buffer.getLongAcquire(sequenceOffset(dequeue));
+        final long enqueue = buffer.getLongAcquire(ENQUEUE_POS_OFFSET);
+        return ZeroqDescriptor.isStalled(enqueue, dequeue, sequence);
+    }
+
+    /** @return true if producers are waiting on a cell acquired but not released. */
+    boolean isHeldByConsumer()
+    {
+        // acquire, each: the cell is read after the enqueue_pos that names it, and a released sequence is not
+        // mistaken for a hold; dequeue_pos is read last.
+        final long enqueue = buffer.getLongAcquire(ENQUEUE_POS_OFFSET);
+        final long tailSequence = buffer.getLongAcquire(sequenceOffset(enqueue));
+        return ZeroqDescriptor.isHeldByConsumer(
+            enqueue, buffer.getLongAcquire(DEQUEUE_POS_OFFSET), capacity, tailSequence);
+    }
+
+    /** Frees at most one cell a dead producer or consumer holds; see {@link ZeroqQueue#unblock()}. */
+    boolean unblock()
+    {
+        // acquire, each, in this order: as in isStalled(); the CAS below decides.
+        final long dequeue = buffer.getLongAcquire(DEQUEUE_POS_OFFSET);
+        final int headCell = sequenceOffset(dequeue);
+        final long headSequence = buffer.getLongAcquire(headCell);
+        if (ZeroqDescriptor.isStalled(buffer.getLongAcquire(ENQUEUE_POS_OFFSET), dequeue, headSequence) &&
+            buffer.compareAndSetLong(DEQUEUE_POS_OFFSET, dequeue, dequeue + 1))
+        {
+            // As a consumer would after reading: the cell is free for position dequeue + capacity.
+            buffer.putLongRelease(headCell, dequeue + mask + 1);
+            return true;
+        }
+
+        // acquire, each, in this order: as in isHeldByConsumer(); the CAS below decides.
+        final long enqueue = buffer.getLongAcquire(ENQUEUE_POS_OFFSET);
+        final long heldPosition = enqueue - capacity;
+        final int tailCell = sequenceOffset(enqueue);
+        final long tailSequence = buffer.getLongAcquire(tailCell);
+        if (ZeroqDescriptor.isHeldByConsumer(
+            enqueue, buffer.getLongAcquire(DEQUEUE_POS_OFFSET), capacity, tailSequence))
+        {
+            // CAS, not a store: if the consumer was only slow and released meanwhile, leave its release alone.
+            return buffer.compareAndSetLong(tailCell, heldPosition + 1, heldPosition + mask + 1);
+        }
+        return false;
+    }
+}
