@@ -164,6 +164,15 @@ public final class SegmentInspector
         }
         if (header.fitsLength)
         {
+            try
+            {
+                SlickQueueDescriptor.checkHeader(
+                    "header", header.size, header.elementSize, header.reserved, header.length);
+            }
+            catch (final IllegalStateException ex)
+            {
+                problems.add(ex.getMessage());
+            }
             countSlots(buffer, (int)header.size, fields, lengthCheck);
         }
     }
@@ -179,7 +188,8 @@ public final class SegmentInspector
         long highest = -1;
         for (int slot = 0; slot < capacity; slot++)
         {
-            final long index = buffer.getLongVolatile(SlickQueueDescriptor.slotOffset(slot) + SLOT_DATA_INDEX_OFFSET);
+            // acquire: a snapshot of each slot, in slot order; pairs with a producer's release of data_index.
+            final long index = buffer.getLongAcquire(SlickQueueDescriptor.slotOffset(slot) + SLOT_DATA_INDEX_OFFSET);
             if (SlickQueueDescriptor.NONE != index)
             {
                 published++;
@@ -277,7 +287,8 @@ public final class SegmentInspector
         // One sample cannot tell a dead producer from one still copying: look again a little later.
         LockSupport.parkNanos(STALL_SAMPLE_NANOS);
         lengthCheck.run();
-        if (buffer.getLongVolatile(ZeroqDescriptor.DEQUEUE_POS_OFFSET) != dequeue ||
+        // acquire: dequeue_pos before the cell it names, as the queue's isStalled() reads them.
+        if (buffer.getLongAcquire(ZeroqDescriptor.DEQUEUE_POS_OFFSET) != dequeue ||
             !ZeroqDescriptor.isStalled(header.enqueue, dequeue, header.cellSequence(buffer, dequeue)))
         {
             return false;
@@ -307,7 +318,8 @@ public final class SegmentInspector
         // consumer acquired it: released later by a live consumer, or never by a dead one.
         LockSupport.parkNanos(STALL_SAMPLE_NANOS);
         lengthCheck.run();
-        if (buffer.getLongVolatile(ZeroqDescriptor.ENQUEUE_POS_OFFSET) != enqueue || !ZeroqDescriptor.isHeldByConsumer(
+        // acquire: enqueue_pos before the cell it names, as the queue's isHeldByConsumer() reads them.
+        if (buffer.getLongAcquire(ZeroqDescriptor.ENQUEUE_POS_OFFSET) != enqueue || !ZeroqDescriptor.isHeldByConsumer(
             enqueue, header.dequeue, header.capacity, header.cellSequence(buffer, enqueue)))
         {
             return false;
@@ -329,16 +341,20 @@ public final class SegmentInspector
         private final long reserved;
         private final long lastPublished;
         private final boolean fitsLength;
+        private final int length;
 
         private SlickHeader(final AtomicBuffer buffer, final int length)
         {
+            this.length = length;
             // acquire: a creator writes the header fields, then init_state = 3 with release.
-            initState = buffer.getIntVolatile(INIT_STATE_OFFSET);
+            initState = buffer.getIntAcquire(INIT_STATE_OFFSET);
+            // plain: ordered after the acquire above; written before init_state = 3.
             size = buffer.getInt(SIZE_OFFSET) & UNSIGNED_INT_MASK;
             elementSize = buffer.getInt(ELEMENT_SIZE_OFFSET) & UNSIGNED_INT_MASK;
-            magic = buffer.getIntVolatile(HEADER_MAGIC_OFFSET);
-            reserved = buffer.getLongVolatile(RESERVED_OFFSET);
-            lastPublished = buffer.getLongVolatile(LAST_PUBLISHED_OFFSET);
+            magic = buffer.getInt(HEADER_MAGIC_OFFSET);
+            // acquire, each: a snapshot of the words producers move, in this order.
+            reserved = buffer.getLongAcquire(RESERVED_OFFSET);
+            lastPublished = buffer.getLongAcquire(LAST_PUBLISHED_OFFSET);
             fitsLength = totalLengthOrMinusOne(size, elementSize) == length;
         }
 
@@ -373,11 +389,12 @@ public final class SegmentInspector
         private ZeroqHeader(final AtomicBuffer buffer, final int length)
         {
             // acquire: a creator writes element_size last with release.
-            elementSize = buffer.getLongVolatile(ZeroqDescriptor.ELEMENT_SIZE_OFFSET);
+            elementSize = buffer.getLongAcquire(ZeroqDescriptor.ELEMENT_SIZE_OFFSET);
+            // plain: ordered after the acquire above; written before element_size.
             final long bufferMask = buffer.getLong(ZeroqDescriptor.BUFFER_MASK_OFFSET);
-            // dequeue first: a consumer moves it before a producer can move enqueue past it again.
-            dequeue = buffer.getLongVolatile(ZeroqDescriptor.DEQUEUE_POS_OFFSET);
-            enqueue = buffer.getLongVolatile(ZeroqDescriptor.ENQUEUE_POS_OFFSET);
+            // acquire, each, dequeue first: a consumer moves it before a producer can move enqueue past it again.
+            dequeue = buffer.getLongAcquire(ZeroqDescriptor.DEQUEUE_POS_OFFSET);
+            enqueue = buffer.getLongAcquire(ZeroqDescriptor.ENQUEUE_POS_OFFSET);
             capacity = capacityOrZero(elementSize, bufferMask, length);
         }
 
@@ -399,7 +416,8 @@ public final class SegmentInspector
 
         long cellSequence(final AtomicBuffer buffer, final long position)
         {
-            return buffer.getLongVolatile(ZeroqDescriptor.cellOffset(cell(position)));
+            // acquire: after the position that names the cell, as the queue's predicates read it.
+            return buffer.getLongAcquire(ZeroqDescriptor.cellOffset(cell(position)));
         }
 
         private static int capacityOrZero(final long elementSize, final long bufferMask, final int length)
