@@ -1,5 +1,6 @@
 package dev.shmq.examples;
 
+import dev.shmq.core.MessageHandler;
 import dev.shmq.layout.CStruct;
 import dev.shmq.slick.AtomicCursor;
 import dev.shmq.slick.SlickConfig;
@@ -7,6 +8,7 @@ import dev.shmq.slick.SlickCursor;
 import dev.shmq.slick.SlickEntry;
 import dev.shmq.slick.SlickQueue;
 import dev.shmq.zeroq.ZeroqConfig;
+import dev.shmq.zeroq.ZeroqPyQueue;
 import dev.shmq.zeroq.ZeroqQueue;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -83,9 +85,10 @@ final class ReadmeExamples
         // tag::zeroq-consumer[]
         try (ZeroqQueue queue = ZeroqQueue.open(name))          // element size and capacity come from the header
         {
+            final ZeroqPyQueue py = new ZeroqPyQueue(queue);      // zeroq.Queue's calls: bytes in and out, Full/Empty
             for (int i = 0; i < count; i++)
             {
-                final byte[] order = queue.get(5, TimeUnit.SECONDS); // QueueEmptyException after 5 s, as zeroq's Empty
+                final byte[] order = py.get(5, TimeUnit.SECONDS); // QueueEmptyException after 5 s, as zeroq's Empty
                 sum += new UnsafeBuffer(order).getLong(8);
             }
             queue.unlink();                                       // done with the name: remove it
@@ -104,6 +107,20 @@ final class ReadmeExamples
             return queue.poll(order, 0, 100, TimeUnit.MICROSECONDS); // false if nothing came within 100 us
         }
         // end::zeroq-busy-spin[]
+    }
+
+    static long zeroqDrain(final ZeroqQueue queue)
+    {
+        final long[] total = new long[1];
+        // tag::zeroq-drain[]
+        // One handler shape for both queues: the bytes in place, their length and the message's queue position.
+        final MessageHandler onOrder = (buffer, offset, length, position) -> total[0] += buffer.getLong(offset + 8);
+        while (queue.drain(onOrder, 64) > 0)                      // up to 64 orders per CAS on dequeue_pos
+        {
+            Thread.onSpinWait();
+        }
+        // end::zeroq-drain[]
+        return total[0];
     }
 
     static void zeroqFrameProducer(final String name, final Camera camera, final int frames)
@@ -172,9 +189,10 @@ final class ReadmeExamples
     {
         // tag::slick-publisher[]
         // Variable-length messages: 1-byte elements, one entry of n elements per message. Create, or attach if it
-        // exists. As in C++, the creator unlinks the name on close unless told not to: here a later reader does.
+        // exists, as C++ SlickQueue<T>(size, name) does (create() would fail if it exists). As in C++, the creator
+        // unlinks the name on close unless told not to: here a later reader does.
         final SlickConfig config = new SlickConfig().unlinkOnClose(false);
-        try (SlickQueue queue = SlickQueue.create(name, 1 << 16, 1, config))
+        try (SlickQueue queue = SlickQueue.createOrOpen(name, 1 << 16, 1, config))
         {
             for (final String message : messages)
             {
@@ -187,7 +205,7 @@ final class ReadmeExamples
         // end::slick-publisher[]
     }
 
-    static List<String> slickSubscriber(final String name, final int count)
+    static List<String> slickSubscriber(final String name, final int count) throws InterruptedException
     {
         final List<String> received = new ArrayList<>();
         // tag::slick-subscriber[]
@@ -195,7 +213,7 @@ final class ReadmeExamples
         {
             final SlickCursor cursor = new SlickCursor(0);        // or queue.initialReadingIndex(): new data only
             final SlickEntry entry = new SlickEntry();
-            while (received.size() < count && queue.read(cursor, entry))
+            while (received.size() < count && queue.read(cursor, entry, 1, TimeUnit.SECONDS)) // false after 1 s
             {
                 received.add(queue.buffer().getStringWithoutLengthAscii(entry.offset(), entry.length()));
             }

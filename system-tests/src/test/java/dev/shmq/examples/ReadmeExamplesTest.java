@@ -9,6 +9,7 @@ import dev.shmq.testkit.ShmTestExtension;
 import dev.shmq.testkit.ShmTestNames;
 import dev.shmq.testkit.ShmqPeers;
 import dev.shmq.zeroq.ZeroqQueue;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -79,8 +80,26 @@ class ReadmeExamplesTest
         try (ZeroqQueue queue = ZeroqQueue.create(name, 2, 8))
         {
             assertFalse(ReadmeExamples.zeroqBusySpin(name));
-            queue.putNowait(new byte[8]);
+            assertTrue(queue.offer(new UnsafeBuffer(new byte[8]), 0, 8));
             assertTrue(ReadmeExamples.zeroqBusySpin(name));
+        }
+    }
+
+    @Test
+    void shouldDrainOrdersInBatches()
+    {
+        try (ZeroqQueue queue = ZeroqQueue.local(64, 16))
+        {
+            final UnsafeBuffer order = new UnsafeBuffer(new byte[16]);
+            long expected = 0;
+            for (int i = 0; i < 50; i++)
+            {
+                order.putLong(8, 1000 + i);
+                expected += 1000 + i;
+                assertTrue(queue.offer(order, 0, 16));
+            }
+            assertEquals(expected, ReadmeExamples.zeroqDrain(queue));
+            assertTrue(queue.isEmpty());
         }
     }
 
