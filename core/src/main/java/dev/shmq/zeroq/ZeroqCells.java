@@ -150,17 +150,7 @@ final class ZeroqCells
      */
     void checkClaimed(final long position)
     {
-        // opaque: this thread's own claim moved enqueue_pos past the position, and reads of one location never go
-        // back in time, so a claimed position always passes; anything else is rejected before a store.
-        final long enqueue = buffer.getLongOpaque(ENQUEUE_POS_OFFSET);
-        final long sequence = buffer.getLongOpaque(sequenceOffset(position));
-        final long ahead = enqueue - position;
-        if (ahead < 1 || ahead > capacity || sequence != position + FREE_LAG)
-        {
-            throw new IllegalArgumentException("position=" + position + " (expected one claimed and not yet " +
-                "committed: enqueue_pos=" + Long.toUnsignedString(enqueue) + ", cell " + (position & mask) +
-                " sequence=" + Long.toUnsignedString(sequence) + ')');
-        }
+        checkHeld(position, ENQUEUE_POS_OFFSET, FREE_LAG, "claimed and not yet committed: enqueue_pos=");
     }
 
     /**
@@ -243,15 +233,25 @@ final class ZeroqCells
      */
     void checkAcquired(final long position)
     {
-        // opaque: as in checkClaimed(), with this thread's own acquire on dequeue_pos.
-        final long dequeue = buffer.getLongOpaque(DEQUEUE_POS_OFFSET);
+        checkHeld(position, DEQUEUE_POS_OFFSET, COMMITTED_LAG, "acquired and not yet released: dequeue_pos=");
+    }
+
+    /**
+     * Checks a position this side holds: its shared position is past it by 1 to capacity, and its cell is still in
+     * the state the claim found it ({@code position + heldLag}).
+     */
+    private void checkHeld(final long position, final int positionOffset, final long heldLag, final String expected)
+    {
+        // opaque: this thread's own claim moved the side's position past the position, and reads of one location
+        // never go back in time, so a position it holds always passes; anything else is rejected before a store.
+        final long sidePosition = buffer.getLongOpaque(positionOffset);
         final long sequence = buffer.getLongOpaque(sequenceOffset(position));
-        final long ahead = dequeue - position;
-        if (ahead < 1 || ahead > capacity || sequence != position + COMMITTED_LAG)
+        final long ahead = sidePosition - position;
+        if (ahead < 1 || ahead > capacity || sequence != position + heldLag)
         {
-            throw new IllegalArgumentException("position=" + position + " (expected one acquired and not yet " +
-                "released: dequeue_pos=" + Long.toUnsignedString(dequeue) + ", cell " + (position & mask) +
-                " sequence=" + Long.toUnsignedString(sequence) + ')');
+            throw new IllegalArgumentException("position=" + position + " (expected one " + expected +
+                Long.toUnsignedString(sidePosition) + ", cell " + (position & mask) + " sequence=" +
+                Long.toUnsignedString(sequence) + ')');
         }
     }
 

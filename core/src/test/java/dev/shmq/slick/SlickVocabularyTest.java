@@ -1,8 +1,8 @@
 package dev.shmq.slick;
 
 import dev.shmq.core.ControlledMessageHandler.Action;
+import dev.shmq.core.CountingIdleStrategy;
 import dev.shmq.core.TempShm;
-import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -188,36 +188,5 @@ class SlickVocabularyTest
         final long index = queue.reserve();
         queue.buffer().putInt(queue.offset(index), value);
         assertTrue(queue.publish(index));
-    }
-
-    /** Counts how often a waiting call idles. */
-    static final class CountingIdleStrategy implements IdleStrategy
-    {
-        private final AtomicInteger idles;
-
-        CountingIdleStrategy(final AtomicInteger idles)
-        {
-            this.idles = idles;
-        }
-
-        @Override
-        public void idle(final int workCount)
-        {
-            if (0 == workCount)
-            {
-                idle();
-            }
-        }
-
-        @Override
-        public void idle()
-        {
-            idles.incrementAndGet();
-        }
-
-        @Override
-        public void reset()
-        {
-        }
     }
 }

@@ -1,8 +1,8 @@
 package dev.shmq.zeroq;
 
 import dev.shmq.core.ControlledMessageHandler.Action;
+import dev.shmq.core.CountingIdleStrategy;
 import dev.shmq.core.TempShm;
-import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -230,36 +230,5 @@ class ZeroqVocabularyTest
         final UnsafeBuffer element = new UnsafeBuffer(new byte[ELEMENT_SIZE]);
         assertTrue(queue.poll(element, 0));
         return element.getLong(0);
-    }
-
-    /** Counts how often a waiting call idles. */
-    static final class CountingIdleStrategy implements IdleStrategy
-    {
-        private final AtomicInteger idles;
-
-        CountingIdleStrategy(final AtomicInteger idles)
-        {
-            this.idles = idles;
-        }
-
-        @Override
-        public void idle(final int workCount)
-        {
-            if (0 == workCount)
-            {
-                idle();
-            }
-        }
-
-        @Override
-        public void idle()
-        {
-            idles.incrementAndGet();
-        }
-
-        @Override
-        public void reset()
-        {
-        }
     }
 }
