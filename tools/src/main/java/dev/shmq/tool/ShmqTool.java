@@ -63,6 +63,7 @@ import java.util.concurrent.Callable;
         UnblockCommand.class,
         SendCommand.class,
         ReceiveCommand.class,
+        BridgeCommand.class,
         CommandLine.HelpCommand.class
     },
     synopsisSubcommandLabel = "COMMAND",
