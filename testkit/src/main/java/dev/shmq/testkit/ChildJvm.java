@@ -44,6 +44,7 @@ public final class ChildJvm
     private final Map<String, String> environment = new LinkedHashMap<>();
     private final Map<String, String> systemProperties = new LinkedHashMap<>();
     private List<String> jvmOptions = defaultJvmOptions();
+    private List<String> commandPrefix = List.of();
     private String classpath = System.getProperty("java.class.path");
     private String name;
     private Path workingDirectory;
@@ -186,6 +187,22 @@ public final class ChildJvm
     }
 
     /**
+     * Runs the JVM under another command, e.g. in a network namespace of {@link TwoHosts}:
+     * {@code ChildJvm.mainClass(Receiver.class).commandPrefix(hosts.hostB().execPrefix()).start()}. The prefix must
+     * replace itself with the command it is given ({@code exec}, as {@code ip netns exec} and {@code nice} do), not
+     * start it as a child of its own, for {@link ChildProcess#pid()} and {@link ChildProcess#kill()} to reach the JVM.
+     *
+     * @param prefix the words put before {@code java} on the command line, replacing any earlier prefix; none by
+     *               default.
+     * @return this.
+     */
+    public ChildJvm commandPrefix(final List<String> prefix)
+    {
+        this.commandPrefix = List.copyOf(prefix);
+        return this;
+    }
+
+    /**
      * @param captureChars how many characters of each output stream to keep.
      * @return this.
      */
@@ -196,11 +213,11 @@ public final class ChildJvm
     }
 
     /**
-     * @return the command line the child will be started with.
+     * @return the command line the child will be started with, {@link #commandPrefix(List)} first.
      */
     public List<String> command()
     {
-        final List<String> command = new ArrayList<>();
+        final List<String> command = new ArrayList<>(commandPrefix);
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         systemProperties.forEach((key, value) -> command.add("-D" + key + '=' + value));

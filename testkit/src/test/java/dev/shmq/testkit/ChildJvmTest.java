@@ -3,6 +3,7 @@ package dev.shmq.testkit;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -84,6 +85,29 @@ class ChildJvmTest
                 assertThrows(IllegalStateException.class, () -> child.waitFor(NEVER_COMING));
             assertTrue(ex.getMessage().startsWith("ChildMain did not exit within"), ex.getMessage());
             assertFalse(child.isAlive());
+        }
+    }
+
+    @Test
+    void shouldPutCommandPrefixBeforeJava()
+    {
+        final ChildJvm jvm = ChildJvm.mainClass(ChildMain.class).commandPrefix(List.of("nice", "-n", "5"));
+
+        assertEquals(List.of("nice", "-n", "5"), jvm.command().subList(0, 3));
+        assertTrue(jvm.command().get(3).endsWith("/bin/java"), jvm.command()::toString);
+        assertEquals(List.of("nice"), jvm.commandPrefix(List.of("nice")).command().subList(0, 1));
+        assertTrue(jvm.commandPrefix(List.of()).command().get(0).endsWith("/bin/java"));
+    }
+
+    @Test
+    void shouldKeepPidOfJvmStartedUnderExecingPrefix()
+    {
+        // nice execs its command, as ip netns exec does: the child's pid is the JVM's own
+        try (ChildProcess child = ChildJvm.mainClass(ChildMain.class).commandPrefix(List.of("nice", "-n", "1"))
+            .args("handshake").start())
+        {
+            assertEquals("READY " + child.pid(), child.awaitLine("READY", HANDSHAKE_TIMEOUT));
+            assertEquals(ChildProcess.SIGKILL_EXIT_CODE, child.kill());
         }
     }
 

@@ -70,7 +70,8 @@ final class BridgeCommand extends ToolCommand
         description = "an external media driver's directory (default: embed one, deleted on exit)")
     private Path aeronDirectory;
 
-    @Option(names = "--create", description = "create the queue if it does not exist (needs --capacity, --element-size)")
+    @Option(names = "--create",
+        description = "create the queue if it does not exist (needs --capacity, --element-size)")
     private boolean create;
 
     @Option(names = "--capacity", paramLabel = "N", converter = NonNegativeLong.class,
@@ -103,7 +104,7 @@ final class BridgeCommand extends ToolCommand
         final String label = "bridge " + direction.name().toLowerCase() + " " + protocol.name().toLowerCase() + " " +
             name;
         final List<AutoCloseable> resources = new ArrayList<>();
-        try (BridgeRunner runner = BridgeRunner.launch(aeronDirectory, tool().err()))
+        try (BridgeRunner runner = BridgeRunner.launch(aeronDirectory, tool().out()))
         {
             final BridgeAgent agent = agent(runner, resources);
             tool().out().println("READY " + label + " channel=" + channel + " stream=" + streamId);
@@ -134,7 +135,8 @@ final class BridgeCommand extends ToolCommand
             final SlickQueue queue = track(resources, slick());
             if (null != sharedCursorName)
             {
-                final AtomicCursor cursor = track(resources, AtomicCursor.createOrOpen(sharedCursorName, slickConfig()));
+                final AtomicCursor cursor =
+                    track(resources, AtomicCursor.createOrOpen(sharedCursorName, slickConfig()));
                 return QueueBridge.out(queue, cursor, publication);
             }
             return QueueBridge.out(
@@ -173,11 +175,13 @@ final class BridgeCommand extends ToolCommand
             elementSize > Integer.MAX_VALUE))
         {
             throw new ParameterException(spec.commandLine(), "--create needs --capacity and --element-size " +
-                "(capacity=" + capacity + ", elementSize=" + elementSize + "; expected 1 to " + Integer.MAX_VALUE + ")");
+                "(capacity=" + capacity + ", elementSize=" + elementSize + "; expected 1 to " + Integer.MAX_VALUE +
+                ")");
         }
         if ((null != sharedCursorName || fromStart) && !(Direction.OUT == direction && QueueProtocol.SLICK == protocol))
         {
-            throw new ParameterException(spec.commandLine(), "--cursor and --from-start are for 'bridge out slick' only");
+            throw new ParameterException(
+                spec.commandLine(), "--cursor and --from-start are for 'bridge out slick' only");
         }
     }
 

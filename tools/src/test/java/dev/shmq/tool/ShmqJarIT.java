@@ -68,7 +68,8 @@ class ShmqJarIT
             final Attributes main = manifest.getMainAttributes();
             assertEquals(ShmqTool.class.getName(), main.getValue(Attributes.Name.MAIN_CLASS));
             assertEquals("java.base/jdk.internal.misc", main.getValue("Add-Exports"));
-            assertEquals("java.base/jdk.internal.misc java.base/java.nio", main.getValue("Add-Opens"));
+            assertEquals(
+                "java.base/jdk.internal.misc java.base/java.nio java.base/sun.nio.ch", main.getValue("Add-Opens"));
         }
     }
 
