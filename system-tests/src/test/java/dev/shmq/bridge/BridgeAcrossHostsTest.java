@@ -15,6 +15,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -43,6 +44,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BridgeAcrossHostsTest
 {
     private static final Duration DEADLINE = Duration.ofSeconds(180);
+    private static final Duration SOAK_DEADLINE = Duration.ofHours(2);
+    private static final long SOAK_MESSAGES = 100_000_000;
     private static final int CAPACITY = 4096;
     private static final int ELEMENT_SIZE = 64;
     private static final int PORT = 40123;
@@ -125,6 +128,23 @@ class BridgeAcrossHostsTest
         final ChildProcess producer = startCppProducer(route, 0, perProducer);
 
         assertEquals(0, producer.waitFor(DEADLINE), producer.describe());
+        stopConsumer(route);
+        assertExactlyOnce(consumer, 1, perProducer);
+    }
+
+    /** The long run, in the soak profile only ({@code mvn -Psoak verify}): 10^8 elements by default. */
+    @Test
+    @Tag("soak")
+    void shouldDeliverExactlyOnceForAHundredMillionElementsUnderLoss(final ShmTestNames names) throws Exception
+    {
+        final long perProducer = Long.getLong("shmq.soak.messages", SOAK_MESSAGES);
+        hosts.hostA().dropIncoming(0.01);
+        hosts.hostB().dropIncoming(0.01);
+        final Route route = route(names);
+        final ChildProcess consumer = startConsumer(route);
+        final ChildProcess producer = startCppProducer(route, 0, perProducer);
+
+        assertEquals(0, producer.waitFor(SOAK_DEADLINE), producer.describe());
         stopConsumer(route);
         assertExactlyOnce(consumer, 1, perProducer);
     }
