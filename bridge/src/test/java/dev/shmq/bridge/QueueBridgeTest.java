@@ -1,5 +1,6 @@
 package dev.shmq.bridge;
 
+import dev.shmq.slick.AtomicCursor;
 import dev.shmq.slick.SlickConfig;
 import dev.shmq.slick.SlickCursor;
 import dev.shmq.slick.SlickQueue;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -177,6 +179,49 @@ class QueueBridgeTest
             });
             assertEquals(sent, received);
             assertEquals(0, out.counters().lost());
+        }
+    }
+
+    @Test
+    void shouldSendEachEntryOnceFromBridgesSharingACursor(final ShmTestNames names)
+    {
+        try (SlickQueue near = SlickQueue.create(names.next("near"), 1024, Long.BYTES);
+            SlickQueue far = SlickQueue.create(names.next("far"), 4096, Long.BYTES);
+            AtomicCursor shared = AtomicCursor.local();
+            Subscription subscription = aeron.addSubscription(CHANNEL, STREAM);
+            Publication first = aeron.addExclusivePublication(CHANNEL, STREAM);
+            Publication second = aeron.addExclusivePublication(CHANNEL, STREAM))
+        {
+            final BridgeAgent outA = QueueBridge.out(near, shared, first);
+            final BridgeAgent outB = QueueBridge.out(near, shared, second);
+            final BridgeAgent in = QueueBridge.in(subscription, far);
+            final int entries = 500;
+            for (long value = 0; value < entries; value++)
+            {
+                final long index = near.reserve();
+                near.buffer().putLong(near.offset(index), value);
+                near.publish(index);
+            }
+            final SlickCursor cursor = new SlickCursor();
+            final UnsafeBuffer copy = new UnsafeBuffer(new byte[Long.BYTES]);
+            final BitSet seen = new BitSet(entries);
+            final int[] received = new int[1];
+            awaitTrue(() ->
+            {
+                outA.doWork();
+                outB.doWork();
+                in.doWork();
+                while (0 != far.read(cursor, copy, 0))
+                {
+                    final int value = (int)copy.getLong(0);
+                    assertFalse(seen.get(value), "entry " + value + " sent twice");
+                    seen.set(value);
+                    received[0]++;
+                }
+                return received[0] == entries;
+            });
+            assertEquals(entries, seen.cardinality());
+            assertEquals(entries, outA.counters().elements() + outB.counters().elements(), "each taken once");
         }
     }
 
