@@ -3,6 +3,7 @@ package dev.shmq.perf;
 import dev.shmq.core.ShmName;
 import dev.shmq.testkit.ChildJvm;
 import dev.shmq.testkit.ChildProcess;
+import dev.shmq.testkit.PeerLines;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -132,31 +132,13 @@ final class BenchProcesses
      */
     static Map<String, String> resultOf(final ChildProcess child, final Duration timeout)
     {
-        final Map<String, String> result = parse(child.awaitLine("RESULT", timeout));
+        final Map<String, String> result = PeerLines.fields(child.awaitLine("RESULT", timeout));
         final int exit = child.waitFor(EXIT_TIMEOUT);
         if (0 != exit)
         {
             throw new IllegalStateException(child.name() + " exit=" + exit + " (expected 0)" + child.describe());
         }
         return result;
-    }
-
-    /**
-     * @param resultLine a {@code RESULT key=value ...} line.
-     * @return its values by key.
-     */
-    static Map<String, String> parse(final String resultLine)
-    {
-        final Map<String, String> values = new HashMap<>();
-        for (final String token : resultLine.trim().split("\\s+"))
-        {
-            final int eq = token.indexOf('=');
-            if (eq > 0)
-            {
-                values.put(token.substring(0, eq), token.substring(eq + 1));
-            }
-        }
-        return values;
     }
 
     void closeAll(final List<ChildProcess> children)

@@ -1,6 +1,7 @@
 package dev.shmq.perf;
 
 import dev.shmq.testkit.ChildProcess;
+import dev.shmq.testkit.PeerLines;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
@@ -16,7 +17,6 @@ import java.util.Map;
 import static dev.shmq.perf.BenchProcesses.EXIT_TIMEOUT;
 import static dev.shmq.perf.BenchProcesses.awaitReady;
 import static dev.shmq.perf.BenchProcesses.deleteQuietly;
-import static dev.shmq.perf.BenchProcesses.parse;
 import static dev.shmq.perf.BenchProcesses.removeFiles;
 import static dev.shmq.perf.BenchProcesses.resultOf;
 
@@ -385,7 +385,7 @@ final class BenchScenarios
             final Map<String, String> copy;
             try (ChildProcess child = processes.track(peers.limits().start("memcpy", Integer.toString(mib), "30")))
             {
-                copy = parse(child.awaitLine("RESULT", Duration.ofSeconds(60)));
+                copy = PeerLines.fields(child.awaitLine("RESULT", Duration.ofSeconds(60)));
                 child.waitFor(EXIT_TIMEOUT);
             }
             final int bytes = mib << 20;

@@ -3,6 +3,7 @@ package dev.shmq.perf.bridge;
 import dev.shmq.core.ShmName;
 import dev.shmq.testkit.ChildJvm;
 import dev.shmq.testkit.ChildProcess;
+import dev.shmq.testkit.PeerLines;
 import dev.shmq.testkit.TwoHosts;
 import dev.shmq.zeroq.ZeroqQueue;
 
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -194,33 +194,20 @@ final class BridgeBenchRuns
 
     private static Map<String, String> results(final ChildProcess receiver, final ChildProcess sender)
     {
-        final Map<String, String> result = parse(receiver.awaitLine("RESULT", RESULT_TIMEOUT));
+        final Map<String, String> result = PeerLines.fields(receiver.awaitLine("RESULT", RESULT_TIMEOUT));
         final int exit = receiver.waitFor(EXIT_TIMEOUT);
         if (0 != exit)
         {
             throw new IllegalStateException(receiver.name() + " exit=" + exit + " (expected 0)");
         }
-        parse(sender.awaitLine("RESULT", EXIT_TIMEOUT)).forEach((key, value) -> result.put("sender_" + key, value));
+        PeerLines.fields(sender.awaitLine("RESULT", EXIT_TIMEOUT))
+            .forEach((key, value) -> result.put("sender_" + key, value));
         if (!"0".equals(result.get("errors")))
         {
             throw new IllegalStateException(receiver.name() + " errors=" + result.get("errors") +
                 " (expected 0: every message once, in order, of the right length)");
         }
         return result;
-    }
-
-    static Map<String, String> parse(final String resultLine)
-    {
-        final Map<String, String> values = new HashMap<>();
-        for (final String token : resultLine.trim().split("\\s+"))
-        {
-            final int eq = token.indexOf('=');
-            if (eq > 0)
-            {
-                values.put(token.substring(0, eq), token.substring(eq + 1));
-            }
-        }
-        return values;
     }
 
     private ChildProcess start(
