@@ -25,6 +25,8 @@ import java.util.concurrent.Callable;
  *
  * <pre>
  * shmq list                                  segments, protocol, length, pids mapping them
+ * shmq stat [PREFIX] [--interval MS] [--once] [--json] [--count N]
+ *                                            live view: occupancy, rates per second, stalls, pids (screen or lines)
  * shmq inspect NAME                          header fields, positions, state; exit 1 if corrupt or unknown
  * shmq rm NAME [--force]                     remove a segment (a live one, or of unknown liveness, only with --force)
  * shmq clean [--prefix P] [--min-age S] [--dry-run] [--force]
@@ -57,6 +59,7 @@ import java.util.concurrent.Callable;
     description = "Lists, inspects, cleans and drives shared-memory queues (SlickQueue v1.4.0, zeroq 0.1.0).",
     subcommands = {
         ListCommand.class,
+        StatCommand.class,
         InspectCommand.class,
         RemoveCommand.class,
         CleanCommand.class,
