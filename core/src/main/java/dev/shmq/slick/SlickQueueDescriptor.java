@@ -236,4 +236,26 @@ public final class SlickQueueDescriptor
         }
         return (int)size;
     }
+
+    /**
+     * @param initState an {@code init_state} as read.
+     * @return its name ({@code uninitialised}, {@code legacy}, {@code initialising}, {@code ready}), or null for a
+     *         value no peer writes.
+     */
+    public static String initStateName(final int initState)
+    {
+        switch (initState)
+        {
+            case INIT_STATE_UNINITIALISED:
+                return "uninitialised";
+            case INIT_STATE_LEGACY:
+                return "legacy";
+            case INIT_STATE_INITIALISING:
+                return "initialising";
+            case INIT_STATE_READY:
+                return "ready";
+            default:
+                return null;
+        }
+    }
 }

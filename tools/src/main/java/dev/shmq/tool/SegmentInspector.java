@@ -202,19 +202,13 @@ public final class SegmentInspector
 
     private static String initStateName(final int initState)
     {
-        switch (initState)
+        final String name = SlickQueueDescriptor.initStateName(initState);
+        if (SlickQueueDescriptor.INIT_STATE_UNINITIALISED == initState)
         {
-            case SlickQueueDescriptor.INIT_STATE_UNINITIALISED:
-                return "uninitialised/v1.2";
-            case SlickQueueDescriptor.INIT_STATE_LEGACY:
-                return "legacy";
-            case SlickQueueDescriptor.INIT_STATE_INITIALISING:
-                return "initialising";
-            case SlickQueueDescriptor.INIT_STATE_READY:
-                return "ready";
-            default:
-                return "invalid";
+            // 0 is also what slick_queue_py's v1.2 header holds.
+            return name + "/v1.2";
         }
+        return null == name ? "invalid" : name;
     }
 
     private static void inspectZeroq(

@@ -63,19 +63,8 @@ final class StatValues
      */
     static String initState(final int initState)
     {
-        switch (initState)
-        {
-            case SlickQueueDescriptor.INIT_STATE_UNINITIALISED:
-                return "uninitialised";
-            case SlickQueueDescriptor.INIT_STATE_LEGACY:
-                return "legacy";
-            case SlickQueueDescriptor.INIT_STATE_INITIALISING:
-                return "initialising";
-            case SlickQueueDescriptor.INIT_STATE_READY:
-                return "ready";
-            default:
-                return Integer.toString(initState);
-        }
+        final String name = SlickQueueDescriptor.initStateName(initState);
+        return null == name ? Integer.toString(initState) : name;
     }
 
     /**
