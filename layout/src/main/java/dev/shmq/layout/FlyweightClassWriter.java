@@ -166,6 +166,12 @@ final class FlyweightClassWriter
             out.declare(member, "(generated)");
         }
         out.line("");
+        // An explicit constructor with a comment: newer javac doclint flags the default one.
+        out.javadoc("A flyweight wrapping nothing yet: {@link #wrap} it before use.");
+        out.line("public " + className + "()");
+        out.open();
+        out.close("");
+        out.line("");
         out.javadoc("Points this flyweight at a struct in a buffer. Setters need the buffer to be a",
             "{@code MutableDirectBuffer}" + (atomics ? ", atomic accessors an {@code AtomicBuffer}" : "") + ".", "",
             "@param buffer the buffer holding the struct.", "@param offset where the struct starts in it.",

@@ -49,6 +49,8 @@ class FlyweightGeneratorTest
         "    }",
         "",
         "    /**",
+        "     * Reads and writes every member {@code rounds} times.",
+        "     *",
         "     * @param every  a wrapped flyweight.",
         "     * @param rounds how many rounds.",
         "     * @return a sum of what was read.",
