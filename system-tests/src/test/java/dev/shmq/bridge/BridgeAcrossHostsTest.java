@@ -177,7 +177,7 @@ class BridgeAcrossHostsTest
 
     /**
      * In the soak profile only ({@code mvn -Psoak verify}) until it is understood: in a whole test run on JDK 25
-     * the stream once stalled after the restarted bridge had joined (the near queue never drained; 1 of 10 runs);
+     * the stream once stalled after the restarted bridge had joined (the near queue never drained; once in 18 runs);
      * on its own it passed every time.
      */
     @Test
