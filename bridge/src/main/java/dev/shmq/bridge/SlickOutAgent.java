@@ -37,14 +37,16 @@ final class SlickOutAgent implements BridgeAgent
         final AtomicCursor sharedCursor,
         final Publication publication)
     {
-        final int longest = queue.maxEntryElements() * queue.elementSize();
-        BridgeChecks.checkFits(Math.min(longest, publication.maxMessageLength()), publication);
+        // Every entry of one element must fit one message; longer entries that do not are skipped, counted.
+        BridgeChecks.checkFits(queue.elementSize(), publication);
+        // The longest entry is within the ring, so within an int.
+        final int copyLength = Math.min(queue.maxEntryElements() * queue.elementSize(), publication.maxMessageLength());
         this.queue = queue;
         this.cursor = cursor;
         this.sharedCursor = sharedCursor;
         this.publication = publication;
-        this.copy = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
-            BitUtil.align(Math.min(longest, publication.maxMessageLength()), Long.BYTES), Long.BYTES));
+        this.copy = new UnsafeBuffer(
+            BufferUtil.allocateDirectAligned(BitUtil.align(copyLength, Long.BYTES), Long.BYTES));
     }
 
     @Override

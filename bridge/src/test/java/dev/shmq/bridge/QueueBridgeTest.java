@@ -254,6 +254,19 @@ class QueueBridgeTest
         }
     }
 
+    @Test
+    void shouldRefuseASlickQueueWhoseElementsDoNotFitOneMessage(final ShmTestNames names)
+    {
+        try (Publication publication = aeron.addExclusivePublication(CHANNEL, STREAM);
+            SlickQueue near = SlickQueue.create(names.next("near"), 2, publication.maxMessageLength() + 1))
+        {
+            final IllegalArgumentException ex = assertThrows(
+                IllegalArgumentException.class, () -> QueueBridge.out(near, new SlickCursor(), publication));
+            assertTrue(ex.getMessage().contains("element length=" + (publication.maxMessageLength() + 1)),
+                ex.getMessage());
+        }
+    }
+
     private static void awaitTrue(final BooleanSupplier condition)
     {
         final long deadline = System.nanoTime() + DEADLINE_NANOS;
