@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * What a bridge has moved and met, for its log line and for callers that watch it: elements and bytes moved,
  * attempts refused by back-pressure (Aeron's, or a full far queue), attempts with no subscriber connected, elements
- * lost (a lapped SlickQueue reader; a held zeroq element a closing bridge could not send), and errors. Written by
+ * lost (a lapped SlickQueue reader; a held zeroq element a closing bridge could not send), positions skipped (a
+ * killed predecessor's uncommitted claim), and errors. Written by
  * the bridge's one agent thread, read by any thread: each count is stored with release ({@code lazySet}) and read
  * with acquire, so a reader sees every count at least as new as the last one it saw.
  */
@@ -17,6 +18,7 @@ public final class BridgeCounters
     private final AtomicLong notConnected = new AtomicLong();
     private final AtomicLong lost = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
 
     /** @return elements moved across the bridge. */
     public long elements()
@@ -54,6 +56,12 @@ public final class BridgeCounters
         return errors.get();
     }
 
+    /** @return positions skipped in the far queue: claims a killed predecessor left uncommitted. */
+    public long skipped()
+    {
+        return skipped.get();
+    }
+
     void moved(final int length)
     {
         // release (lazySet): single writer; a reader's acquire sees a count at least this new.
@@ -76,6 +84,11 @@ public final class BridgeCounters
         lost.lazySet(lost.get() + count);
     }
 
+    void countSkipped()
+    {
+        skipped.lazySet(skipped.get() + 1);
+    }
+
     /** Counts an error; any thread (Aeron's error handlers run on the driver's and the client's threads). */
     void countError()
     {
@@ -86,6 +99,7 @@ public final class BridgeCounters
     public String toString()
     {
         return "elements=" + elements() + " bytes=" + bytes() + " back_pressured=" + backPressured() +
-            " not_connected=" + notConnected() + " lost=" + lost() + " errors=" + errors();
+            " not_connected=" + notConnected() + " lost=" + lost() + " skipped=" + skipped() +
+            " errors=" + errors();
     }
 }

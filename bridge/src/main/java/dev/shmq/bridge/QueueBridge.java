@@ -48,7 +48,24 @@ public final class QueueBridge
     public static BridgeAgent in(final Subscription subscription, final ZeroqQueue queue)
     {
         return new ZeroqInAgent(Objects.requireNonNull(subscription, "subscription"),
-            Objects.requireNonNull(queue, "queue"));
+            Objects.requireNonNull(queue, "queue"), false);
+    }
+
+    /**
+     * {@link #in(Subscription, ZeroqQueue)} for a bridge that is the queue's only producer, such as a {@code bridge
+     * in} restarted after it was killed: the claim its predecessor may have left uncommitted (killed between claim
+     * and commit) is read before this bridge claims anything, and skipped once consumers wait on it, so that they do
+     * not stop there for good. <b>Only when no other process produces into the queue:</b> a live producer's slow
+     * claim would be taken for a dead one's (see {@link ZeroqQueue#unblock(long)}).
+     *
+     * @param subscription the stream to take from.
+     * @param queue        the local queue the bridge puts into, and nobody else.
+     * @return the agent that moves elements from the stream to the queue.
+     */
+    public static BridgeAgent inAsSoleProducer(final Subscription subscription, final ZeroqQueue queue)
+    {
+        return new ZeroqInAgent(Objects.requireNonNull(subscription, "subscription"),
+            Objects.requireNonNull(queue, "queue"), true);
     }
 
     /**

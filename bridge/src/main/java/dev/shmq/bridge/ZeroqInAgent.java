@@ -12,6 +12,11 @@ import org.agrona.concurrent.AgentTerminationException;
  * Subscribes to an Aeron stream and puts each message into a local zeroq queue as one element, losslessly: when the
  * queue is full the message is left unconsumed ({@code ABORT}), so this subscriber's position stops, Aeron's flow
  * control stops the sender, and the far bridge holds its elements in its own queue. Nothing is buffered here.
+ *
+ * <p>As the queue's sole producer (a restarted {@code bridge in}), it also recovers the claim its killed predecessor
+ * may have left: a bridge killed between a cell's claim and its commit leaves that position uncommitted, and every
+ * consumer would stop there for good. The position is read once, before this agent claims anything, and skipped
+ * ({@link ZeroqQueue#unblock(long)}) as soon as consumers wait on it; nothing committed is skipped.
  */
 final class ZeroqInAgent implements BridgeAgent, ControlledFragmentHandler
 {
@@ -24,23 +29,38 @@ final class ZeroqInAgent implements BridgeAgent, ControlledFragmentHandler
     private final BridgeCounters counters = new BridgeCounters();
     private final ControlledFragmentAssembler assembler = new ControlledFragmentAssembler(this);
     private String failure;
+    private long deadClaim;
 
-    ZeroqInAgent(final Subscription subscription, final ZeroqQueue queue)
+    ZeroqInAgent(final Subscription subscription, final ZeroqQueue queue, final boolean soleProducer)
     {
         this.subscription = subscription;
         this.queue = queue;
         this.elementSize = queue.elementSize();
+        this.deadClaim = soleProducer ? queue.newestUncommittedClaim() : ZeroqQueue.NO_POSITION;
+    }
+
+    /** @return the position a dead predecessor claimed and this agent has yet to skip, or {@code NO_POSITION}. */
+    long deadClaim()
+    {
+        return deadClaim;
     }
 
     @Override
     public int doWork()
     {
+        int work = 0;
+        if (ZeroqQueue.NO_POSITION != deadClaim && queue.unblock(deadClaim))
+        {
+            counters.countSkipped();
+            deadClaim = ZeroqQueue.NO_POSITION;
+            work++;
+        }
         final int fragments = subscription.controlledPoll(assembler, FRAGMENT_LIMIT);
         if (null != failure)
         {
             throw new AgentTerminationException(failure);
         }
-        return fragments;
+        return work + fragments;
     }
 
     @Override

@@ -97,6 +97,80 @@ class QueueBridgeTest
         }
     }
 
+    /**
+     * A far queue as a {@code bridge in} killed between claim and commit leaves it: one position claimed and never
+     * committed. As sole producer the restarted bridge skips it once the consumer waits there; without that the
+     * consumer stops there for good and the stream stalls (this was the restart test's stall).
+     */
+    @Test
+    void shouldSkipTheClaimAKilledPredecessorLeftWhenSoleProducer(final ShmTestNames names)
+    {
+        assertEquals(DeliveredAfterDeadClaim.ALL, deliverPastADeadClaim(names, true));
+    }
+
+    @Test
+    void shouldStallBehindTheClaimAKilledPredecessorLeftWhenNotSoleProducer(final ShmTestNames names)
+    {
+        assertEquals(DeliveredAfterDeadClaim.STALLED, deliverPastADeadClaim(names, false));
+    }
+
+    private enum DeliveredAfterDeadClaim
+    {
+        ALL, STALLED
+    }
+
+    private DeliveredAfterDeadClaim deliverPastADeadClaim(final ShmTestNames names, final boolean soleProducer)
+    {
+        final int capacity = 64;
+        final int count = 100 * capacity;
+        try (ZeroqQueue near = ZeroqQueue.create(names.next("near"), capacity, Long.BYTES);
+            ZeroqQueue far = ZeroqQueue.create(names.next("far"), capacity, Long.BYTES);
+            Subscription subscription = aeron.addSubscription(CHANNEL, STREAM);
+            Publication publication = aeron.addExclusivePublication(CHANNEL, STREAM))
+        {
+            final UnsafeBuffer element = new UnsafeBuffer(new byte[Long.BYTES]);
+            element.putLong(0, -1);
+            assertTrue(far.offer(element, 0, Long.BYTES), "an element the dead bridge had committed");
+            final long deadClaim = far.tryClaim();
+            assertEquals(deadClaim, far.newestUncommittedClaim());
+
+            final BridgeAgent out = QueueBridge.out(near, publication);
+            final BridgeAgent in = soleProducer ? QueueBridge.inAsSoleProducer(subscription, far) :
+                QueueBridge.in(subscription, far);
+            assertTrue(far.poll(element, 0) && -1 == element.getLong(0));
+            long offered = 0;
+            long expected = 0;
+            final long deadline = System.nanoTime() + DEADLINE_NANOS;
+            while (expected < count)
+            {
+                element.putLong(0, offered);
+                final boolean refused = offered < count && !near.offer(element, 0, Long.BYTES);
+                if (offered < count && !refused)
+                {
+                    offered++;
+                }
+                out.doWork();
+                in.doWork();
+                while (far.poll(element, 0))
+                {
+                    assertEquals(expected, element.getLong(0), "in order, each once");
+                    expected++;
+                }
+                if (refused && far.isStalled() && far.isFull() && out.counters().backPressured() > 0)
+                {
+                    // Nothing can move any more: the consumer waits on the dead claim, the far queue is full behind
+                    // it, Aeron pushes back, and the near producer is refused.
+                    assertFalse(soleProducer, "the sole producer skips the dead claim");
+                    return DeliveredAfterDeadClaim.STALLED;
+                }
+                assertTrue(System.nanoTime() - deadline < 0, "delivered " + expected + " of " + count);
+            }
+            assertEquals(1, in.counters().skipped());
+            assertEquals(ZeroqQueue.NO_POSITION, far.newestUncommittedClaim());
+            return DeliveredAfterDeadClaim.ALL;
+        }
+    }
+
     @Test
     void shouldPushBackFromAFullFarQueueToTheNearOne(final ShmTestNames names)
     {

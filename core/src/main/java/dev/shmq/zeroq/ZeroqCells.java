@@ -400,6 +400,56 @@ final class ZeroqCells
             enqueue, buffer.getLongAcquire(DEQUEUE_POS_OFFSET), capacity, tailSequence);
     }
 
+    /** @return the newest claimed position if it is not committed yet, else {@link #NO_POSITION}. */
+    long newestUncommittedClaim()
+    {
+        // acquire, each: the cell is read after the enqueue_pos that names it, so a claim the position shows is
+        // also seen committed if its commit came before; a snapshot otherwise.
+        final long enqueue = buffer.getLongAcquire(ENQUEUE_POS_OFFSET);
+        if (enqueue <= 0)
+        {
+            return NO_POSITION;
+        }
+        final long newest = enqueue - 1;
+        return buffer.getLongAcquire(sequenceOffset(newest)) == newest ? newest : NO_POSITION;
+    }
+
+    /** Skips one position a dead producer claimed; see {@link ZeroqQueue#unblock(long)}. */
+    boolean unblock(final long position)
+    {
+        // acquire, each, in this order: as in isStalled(); the CAS below decides.
+        final long dequeue = buffer.getLongAcquire(DEQUEUE_POS_OFFSET);
+        final long enqueue = buffer.getLongAcquire(ENQUEUE_POS_OFFSET);
+        if (position < 0 || enqueue - position <= 0)
+        {
+            throw new IllegalArgumentException("position=" + position + " was never claimed in zeroq queue " + name +
+                " (expected 0 <= position < enqueue_pos=" + enqueue + ")");
+        }
+        if (dequeue - position > 0)
+        {
+            return true;
+        }
+        if (enqueue - position > capacity)
+        {
+            throw new IllegalStateException("zeroq segment " + name + " corrupt: dequeue_pos=" + dequeue +
+                " is more than capacity=" + capacity + " behind enqueue_pos=" + enqueue);
+        }
+        final int cell = sequenceOffset(position);
+        final long sequence = buffer.getLongAcquire(cell);
+        if (sequence != position)
+        {
+            // committed meanwhile (a slow producer, not a dead one): consumers pass it.
+            return true;
+        }
+        if (dequeue == position && buffer.compareAndSetLong(DEQUEUE_POS_OFFSET, dequeue, dequeue + 1))
+        {
+            // As unblock(): the cell is free for position + capacity; release, so a producer of that lap sees it.
+            buffer.putLongRelease(cell, position + mask + 1);
+            return true;
+        }
+        return false;
+    }
+
     /** Frees at most one cell a dead producer or consumer holds; see {@link ZeroqQueue#unblock()}. */
     boolean unblock()
     {

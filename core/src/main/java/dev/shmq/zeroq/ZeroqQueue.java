@@ -537,6 +537,37 @@ public final class ZeroqQueue extends ShmQueue
         return cells.unblock();
     }
 
+    /**
+     * The newest claim, if it is still uncommitted: what a producer killed between claim and commit leaves behind.
+     * Read by a process that is known to be a queue's only producer, at its start, it names the claim of the
+     * predecessor that died (a {@code bridge in} restarted with {@code --sole-producer} does this); for a queue with
+     * live producers it is only a snapshot, normally {@link #NO_POSITION}.
+     *
+     * @return the newest claimed position if it is not committed, else {@link #NO_POSITION}.
+     */
+    public long newestUncommittedClaim()
+    {
+        checkOpen();
+        return cells.newestUncommittedClaim();
+    }
+
+    /**
+     * {@link #unblock()} for one known position: skips {@code position}, a claim never committed, once consumers
+     * wait on it (it is {@code dequeue_pos}), and does nothing before. <b>Only for a claim whose producer is known
+     * dead</b>, as {@link #unblock()}. Nothing committed is dropped: a position committed meanwhile, or already
+     * passed, is left alone.
+     *
+     * @param position a claimed position: {@code 0 <= position < enqueue_pos}.
+     * @return true once {@code position} no longer blocks consumers (skipped now, committed, or passed); false
+     *         while consumers have not reached it yet.
+     * @throws IllegalArgumentException naming the position and the limit, if it was never claimed.
+     */
+    public boolean unblock(final long position)
+    {
+        checkOpen();
+        return cells.unblock(position);
+    }
+
     /** @return the number of cells. */
     public int capacity()
     {

@@ -435,6 +435,78 @@ class ZeroqQueueTest
     }
 
     @Test
+    void shouldNameTheNewestClaimOnlyWhileItIsUncommitted()
+    {
+        try (ZeroqQueue queue = ZeroqQueue.local(4, 8))
+        {
+            assertEquals(ZeroqQueue.NO_POSITION, queue.newestUncommittedClaim(), "nothing claimed yet");
+            final ZeroqPyQueue py = new ZeroqPyQueue(queue);
+            py.putNowait(item(8, 1));
+            assertEquals(ZeroqQueue.NO_POSITION, queue.newestUncommittedClaim(), "position 0 is committed");
+            final long dead = queue.tryClaim();
+            assertEquals(dead, queue.newestUncommittedClaim());
+            assertEquals(1, value(py.getNowait()));
+            assertEquals(dead, queue.newestUncommittedClaim(), "still uncommitted once consumers reach it");
+        }
+    }
+
+    @Test
+    void shouldSkipAKnownDeadClaimOnlyOnceConsumersWaitOnIt()
+    {
+        try (ZeroqQueue queue = ZeroqQueue.local(4, 8))
+        {
+            final ZeroqPyQueue py = new ZeroqPyQueue(queue);
+            py.putNowait(item(8, 1));
+            final long dead = queue.tryClaim();
+            py.putNowait(item(8, 3));
+            assertFalse(queue.unblock(dead), "consumers have not reached the dead claim: nothing to do yet");
+            assertEquals(3, queue.size(), "nothing was skipped");
+
+            assertEquals(1, value(py.getNowait()));
+            assertNull(poll(queue), "consumers wait on the dead claim");
+            assertTrue(queue.unblock(dead));
+            assertEquals(3, value(py.getNowait()), "the element behind the dead claim is delivered");
+            assertTrue(queue.unblock(dead), "a position already passed no longer blocks");
+            assertNull(poll(queue));
+        }
+    }
+
+    @Test
+    void shouldLeaveAClaimCommittedMeanwhileAlone()
+    {
+        try (ZeroqQueue queue = ZeroqQueue.local(4, 8))
+        {
+            final long slow = queue.tryClaim();
+            queue.buffer().putLong(queue.offset(slow), 7);
+            queue.commit(slow);
+            assertTrue(queue.unblock(slow), "committed: it does not block consumers");
+            assertEquals(1, queue.size(), "and it was not skipped");
+            assertEquals(7, value(new ZeroqPyQueue(queue).getNowait()));
+        }
+    }
+
+    @Test
+    void shouldRefuseToUnblockAPositionNeverClaimed()
+    {
+        try (ZeroqQueue queue = ZeroqQueue.local(4, 8))
+        {
+            final ZeroqPyQueue py = new ZeroqPyQueue(queue);
+            py.putNowait(item(8, 1));
+            final IllegalArgumentException ahead = assertThrows(IllegalArgumentException.class, () -> queue.unblock(1));
+            assertTrue(ahead.getMessage().contains("position=1") && ahead.getMessage().contains("enqueue_pos=1"),
+                ahead.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> queue.unblock(-1));
+            for (int i = 0; i < 4; i++)
+            {
+                assertEquals(1 + i, value(py.getNowait()));
+                py.putNowait(item(8, 2 + i));
+            }
+            assertTrue(queue.unblock(0), "a position a lap behind was passed long ago");
+            assertEquals(1, queue.size(), "and nothing was skipped");
+        }
+    }
+
+    @Test
     void shouldUnblockCellHeldByDeadConsumer()
     {
         try (ZeroqQueue queue = ZeroqQueue.local(2, 8))

@@ -89,6 +89,11 @@ final class BridgeCommand extends ToolCommand
     @Option(names = "--from-start", description = "slick out: read from index 0 instead of new entries only")
     private boolean fromStart;
 
+    @Option(names = "--sole-producer",
+        description = "zeroq in: nobody else produces into the queue, so a claim left uncommitted by a killed " +
+            "predecessor (a bridge in restarted after a kill) is skipped once consumers reach it")
+    private boolean soleProducer;
+
     @Option(names = "--count", paramLabel = "N", converter = NonNegativeLong.class,
         description = "stop after moving N elements (default: run until SIGINT/SIGTERM)")
     private long stopAfter;
@@ -143,9 +148,23 @@ final class BridgeCommand extends ToolCommand
                 queue, new SlickCursor(fromStart ? 0 : queue.initialReadingIndex()), publication);
         }
         final Subscription subscription = track(resources, runner.aeron().addSubscription(channel, streamId));
-        return QueueProtocol.ZEROQ == protocol ?
-            QueueBridge.in(subscription, track(resources, zeroq())) :
-            QueueBridge.in(subscription, track(resources, slick()));
+        if (QueueProtocol.SLICK == protocol)
+        {
+            return QueueBridge.in(subscription, track(resources, slick()));
+        }
+        final ZeroqQueue queue = track(resources, zeroq());
+        if (soleProducer)
+        {
+            return QueueBridge.inAsSoleProducer(subscription, queue);
+        }
+        final long uncommitted = queue.newestUncommittedClaim();
+        if (ZeroqQueue.NO_POSITION != uncommitted)
+        {
+            tool().out().println("shmq: bridge in zeroq " + name + ": position " + uncommitted + " is claimed and " +
+                "not committed; if a bridge in was killed there, consumers will stop at it: restart with " +
+                "--sole-producer, or run 'shmq unblock " + name + "' once they do");
+        }
+        return QueueBridge.in(subscription, queue);
     }
 
     private ZeroqQueue zeroq()
@@ -182,6 +201,10 @@ final class BridgeCommand extends ToolCommand
         {
             throw new ParameterException(
                 spec.commandLine(), "--cursor and --from-start are for 'bridge out slick' only");
+        }
+        if (soleProducer && !(Direction.IN == direction && QueueProtocol.ZEROQ == protocol))
+        {
+            throw new ParameterException(spec.commandLine(), "--sole-producer is for 'bridge in zeroq' only");
         }
     }
 

@@ -34,6 +34,9 @@ import java.util.concurrent.Callable;
  * shmq unblock NAME                          free a zeroq cell held by a dead producer or consumer
  * shmq send zeroq|slick NAME [--count N] [--producer ID] [--stdin] [--timeout MS]
  * shmq recv zeroq|slick NAME [--count N] [--timeout MS] [--verify] [--hex] [--from-start]
+ * shmq bridge out|in zeroq|slick NAME --channel CHANNEL --stream ID [--create --capacity N --element-size B]
+ *                 [--aeron-dir DIR] [--cursor NAME] [--from-start] [--sole-producer] [--count N] [--log-interval MS]
+ *                                            move elements between a local queue and an Aeron stream (another host)
  * shmq help [COMMAND]                        usage, of the tool or of one command
  * common options, before or after COMMAND:
  *                 --dir DIR                  the shared-memory directory (default /dev/shm)
