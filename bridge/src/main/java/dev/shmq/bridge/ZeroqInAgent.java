@@ -39,12 +39,6 @@ final class ZeroqInAgent implements BridgeAgent, ControlledFragmentHandler
         this.deadClaim = soleProducer ? queue.newestUncommittedClaim() : ZeroqQueue.NO_POSITION;
     }
 
-    /** @return the position a dead predecessor claimed and this agent has yet to skip, or {@code NO_POSITION}. */
-    long deadClaim()
-    {
-        return deadClaim;
-    }
-
     @Override
     public int doWork()
     {
