@@ -94,7 +94,7 @@ public final class BenchMain
         }
         cleanUp();
         final double seconds = (System.nanoTime() - start) / 1e9;
-        report.publish(scenarios.results(), seconds);
+        report.publish(scenarios.results(), scenarios.probe(), seconds);
         return scenarios.results();
     }
 
@@ -102,29 +102,25 @@ public final class BenchMain
     // The plan
     // ------------------------------------------------------------------------------------------------------------
 
+    /**
+     * The plan: groups of rows. The 1P1C throughput rows of one payload form a group, as do the round-trip rows of
+     * one payload; a group's rows run interleaved, round after round, until each has {@code --runs} kept runs
+     * ({@link BenchScenarios#interleaved}). Every other row runs once, between its own two probes.
+     */
     private List<Runnable> plan()
     {
         final List<Runnable> plan = new ArrayList<>();
         final Set<BenchSystem> systems = options.systems;
         if (options.scenarios.contains(BenchOptions.Scenario.LIMITS))
         {
-            plan.add(scenarios::limits);
+            plan.add(() -> once(scenarios::limits));
         }
         if (options.scenarios.contains(BenchOptions.Scenario.TP))
         {
             for (final int payload : options.payloads)
             {
-                final boolean large = payload > 1024;
-                for (final BenchSystem system : BenchSystem.values())
-                {
-                    if (!systems.contains(system) || system == BenchSystem.AGRONA_M2O ||
-                        (large && !(system.isZeroCopy() || system == BenchSystem.UNIX_SOCKET)) ||
-                        (large && (system.isBatch() || system == BenchSystem.ZEROQ)))
-                    {
-                        continue;
-                    }
-                    plan.add(() -> scenarios.throughput("tp", system, payload, 1, 1, options.repeat));
-                }
+                final List<Runnable> rows = throughputRows(systems, payload);
+                plan.add(() -> scenarios.interleaved(rows, options.runs, options.maxRounds));
             }
         }
         if (options.scenarios.contains(BenchOptions.Scenario.TP2))
@@ -134,7 +130,7 @@ public final class BenchMain
                 if (systems.contains(system) && system.isMultiParty() && !system.isBatch())
                 {
                     final int consumers = system == BenchSystem.AGRONA_M2O ? 1 : 2;
-                    plan.add(() -> scenarios.throughput("tp2", system, 64, 2, consumers, 1));
+                    plan.add(() -> once(() -> scenarios.throughput("tp2", system, 64, 2, consumers, true)));
                 }
             }
         }
@@ -142,13 +138,15 @@ public final class BenchMain
         {
             for (final int payload : new int[]{8, 64})
             {
+                final List<Runnable> rows = new ArrayList<>();
                 for (final BenchSystem system : BenchSystem.values())
                 {
                     if (systems.contains(system) && !system.isBatch() && system != BenchSystem.AGRONA_M2O)
                     {
-                        plan.add(() -> scenarios.roundTrip(system, payload));
+                        rows.add(() -> scenarios.roundTrip(system, payload));
                     }
                 }
+                plan.add(() -> scenarios.interleaved(rows, options.runs, options.maxRounds));
             }
         }
         if (options.scenarios.contains(BenchOptions.Scenario.PACED))
@@ -158,7 +156,7 @@ public final class BenchMain
                 if (systems.contains(system) && !system.isBatch() && !system.isNative() &&
                     system != BenchSystem.AGRONA_M2O)
                 {
-                    plan.add(() -> scenarios.paced(system, 64));
+                    plan.add(() -> once(() -> scenarios.paced(system, 64)));
                 }
             }
         }
@@ -167,10 +165,40 @@ public final class BenchMain
         {
             for (final String idle : options.idleStrategies)
             {
-                plan.add(() -> scenarios.wake(idle));
+                plan.add(() -> once(() -> scenarios.wake(idle)));
             }
         }
         return plan;
+    }
+
+    private List<Runnable> throughputRows(final Set<BenchSystem> systems, final int payload)
+    {
+        final boolean large = payload > 1024;
+        final List<Runnable> rows = new ArrayList<>();
+        for (final BenchSystem system : BenchSystem.values())
+        {
+            if (!systems.contains(system) || system == BenchSystem.AGRONA_M2O ||
+                (large && !(system.isZeroCopy() || system == BenchSystem.UNIX_SOCKET)) ||
+                (large && (system.isBatch() || system == BenchSystem.ZEROQ)))
+            {
+                continue;
+            }
+            final boolean variants = !large && (system == BenchSystem.SLICK || system == BenchSystem.ZEROQ_SPIN);
+            if (options.boundsChecksOn || !variants)
+            {
+                rows.add(() -> scenarios.throughput("tp", system, payload, 1, 1, true));
+            }
+            if (options.boundsChecksOff && variants)
+            {
+                rows.add(() -> scenarios.throughput("tp", system, payload, 1, 1, false));
+            }
+        }
+        return rows;
+    }
+
+    private void once(final Runnable row)
+    {
+        scenarios.interleaved(List.of(row), 1, 1);
     }
 
     /**

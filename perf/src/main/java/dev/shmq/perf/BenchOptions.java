@@ -22,15 +22,19 @@ final class BenchOptions
         "  --duration-ms N       measured time per throughput run (default 500, --full 3000)",
         "  --warmup-ms N         unmeasured warm-up per throughput run (default 300, --full 1000)",
         "  --count N             messages per producer per throughput run instead of a duration",
-        "  --repeat N            run each 1P1C throughput measurement N times and report the median " +
-            "(default 3, --full 5)",
+        "  --runs N              kept runs per throughput and round-trip row: rows of one group run " +
+            "interleaved, round after round, until each has N runs whose placement probes say near (default 7)",
+        "  --max-rounds N        the most rounds per group (default 2 x --runs)",
+        "  --bounds-checks both|on|off  Agrona bounds checks in the Java workers; both adds a /nobc row beside " +
+            "shmq-slick and shmq-zeroq-spin up to 1 KiB (default both)",
         "  --rtt-count N         round trips per RTT run (default 50000, --full 500000)",
         "  --rate N              paced run: messages per second (default 100000)",
         "  --paced-count N       paced run: messages (default 50000, --full 1000000)",
         "  --wake-count N        wake-up samples per idle strategy (default 150, --full 2000)",
         "  --idle a,b,...        wake-up idle strategies: spin, default, yield, sleep1ms, backoff-max-park-us:N " +
             "(default: the first four)",
-        "  --pin                 pin producers and consumers to different CPUs with taskset",
+        "  --no-pin              do not pin producers and consumers to different CPUs (pinned with taskset by " +
+            "default where there are two or more)",
         "  --jvm-opt OPT         an extra JVM option for every child JVM (repeatable), " +
             "e.g. --jvm-opt=-XX:+UseParallelGC",
         "  --full                the longer run",
@@ -53,12 +57,15 @@ final class BenchOptions
     long pacedCount = 50_000;
     long wakeCount = 150;
     long wakeIdleMs = 1000;
-    int repeat = 3;
+    int runs = 7;
+    int maxRounds;
+    boolean boundsChecksOn = true;
+    boolean boundsChecksOff = true;
     final List<String> jvmOptions = new ArrayList<>();
     List<String> idleStrategies = new ArrayList<>(List.of(
         ZeroqEndpoints.IDLE_SPIN, ZeroqEndpoints.IDLE_DEFAULT, ZeroqEndpoints.IDLE_YIELD,
         ZeroqEndpoints.IDLE_SLEEP_1MS));
-    boolean pin;
+    boolean pin = Runtime.getRuntime().availableProcessors() >= 2;
     boolean full;
     boolean help;
     Path out;
@@ -67,7 +74,6 @@ final class BenchOptions
     private boolean rttSet;
     private boolean pacedSet;
     private boolean wakeSet;
-    private boolean repeatSet;
 
     static BenchOptions parse(final String... args)
     {
@@ -88,8 +94,8 @@ final class BenchOptions
                 case "-h":
                     options.help = true;
                     continue;
-                case "--pin":
-                    options.pin = true;
+                case "--no-pin":
+                    options.pin = false;
                     continue;
                 case "--full":
                     options.full = true;
@@ -115,7 +121,12 @@ final class BenchOptions
             options.pacedCount = options.pacedSet ? options.pacedCount : 1_000_000;
             options.wakeCount = options.wakeSet ? options.wakeCount : 2000;
             options.wakeIdleMs = 3000;
-            options.repeat = options.repeatSet ? options.repeat : 5;
+        }
+        options.maxRounds = 0 == options.maxRounds ? 2 * options.runs : options.maxRounds;
+        if (options.maxRounds < options.runs)
+        {
+            throw new IllegalArgumentException("--max-rounds=" + options.maxRounds + " (expected at least --runs=" +
+                options.runs + ")");
         }
         return options;
     }
@@ -167,9 +178,14 @@ final class BenchOptions
                 wakeCount = positive(name, value);
                 wakeSet = true;
                 break;
-            case "--repeat":
-                repeat = (int)positive(name, value);
-                repeatSet = true;
+            case "--runs":
+                runs = (int)Math.min(Integer.MAX_VALUE, positive(name, value));
+                break;
+            case "--max-rounds":
+                maxRounds = (int)Math.min(Integer.MAX_VALUE, positive(name, value));
+                break;
+            case "--bounds-checks":
+                boundsChecks(value);
                 break;
             case "--out":
                 out = Paths.get(value);
@@ -187,6 +203,27 @@ final class BenchOptions
                 break;
             default:
                 throw new IllegalArgumentException("option=" + name + " (expected one of the options in --help)");
+        }
+    }
+
+    private void boundsChecks(final String value)
+    {
+        switch (value)
+        {
+            case "both":
+                boundsChecksOn = true;
+                boundsChecksOff = true;
+                break;
+            case "on":
+                boundsChecksOn = true;
+                boundsChecksOff = false;
+                break;
+            case "off":
+                boundsChecksOn = false;
+                boundsChecksOff = true;
+                break;
+            default:
+                throw new IllegalArgumentException("--bounds-checks=" + value + " (expected both, on or off)");
         }
     }
 

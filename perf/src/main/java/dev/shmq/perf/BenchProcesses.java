@@ -29,6 +29,7 @@ final class BenchProcesses
     static final Duration EXIT_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
     private static final List<String> HEAP_OPTIONS = List.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch");
+    private static final String BOUNDS_CHECKS_PROPERTY = "agrona.disable.bounds.checks";
 
     private final BenchOptions options;
     private final BenchPeers peers;
@@ -83,6 +84,10 @@ final class BenchProcesses
             final List<String> jvmOptions = new ArrayList<>(ChildJvm.AGRONA_JVM_OPTIONS);
             jvmOptions.addAll(HEAP_OPTIONS);
             jvmOptions.addAll(options.jvmOptions);
+            if (!Boolean.parseBoolean(spec.string(WorkerSpec.BOUNDS_CHECKS, "true")))
+            {
+                jvmOptions.add("-D" + BOUNDS_CHECKS_PROPERTY + "=true");
+            }
             final ChildJvm jvm = ChildJvm.mainClass(BenchWorker.class).jvmOptions(jvmOptions)
                 .args(spec.toArgs().toArray(new String[0]));
             command.addAll(jvm.command());

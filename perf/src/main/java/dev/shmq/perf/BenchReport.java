@@ -27,14 +27,21 @@ final class BenchReport
     }
 
     /**
-     * @param results the suite's results, in run order.
+     * @param runs    the suite's runs, in run order.
+     * @param probe   the placement probe that judged them.
      * @param seconds the suite's wall time.
      */
-    void publish(final List<BenchResult> results, final double seconds)
+    void publish(final List<BenchResult> runs, final PlacementProbe probe, final double seconds)
     {
+        final double fastest = probe.fastestNanos();
+        final List<BenchResult> results = RowSummaries.summarise(runs, fastest);
         final ResultTable table = new ResultTable(results);
         final String text = table.format();
-        final List<String> goals = new GoalReport(table, results).evaluate();
+        final List<String> goals = new GoalReport(table, runs, fastest).evaluate();
+        final String placement = Double.isInfinite(fastest) ? "no placement probe succeeded: every run kept" :
+            String.format(Locale.ROOT, "placement probe: fastest cache-line round trip %.0f ns; a run is kept when " +
+                "both its probes are within %.1fx of it (%d probes failed); runs.csv has every run", fastest,
+                PlacementProbe.FAR_FACTOR, probe.failures());
         out.println();
         out.println("Scenarios: tp = 1P1C throughput; tp2 = 2P2C throughput; rtt = round trip over two queues; " +
             "paced = one-way latency at a fixed rate, from the intended send time; wake = blocked take woken by a " +
@@ -47,10 +54,21 @@ final class BenchReport
         out.println();
         out.print(text);
         out.println();
-        out.println("Goals (ratios from this run):");
+        out.println(placement);
+        out.println();
+        out.println("Goals (MET/MISSED only when every pair of one round is on one side of the goal, else NOISY):");
         goals.forEach((line) -> out.println("  " + line));
         out.printf(Locale.ROOT, "%nwall time %.1f s%n", seconds);
         write(results, text, goals, table, seconds);
+        try
+        {
+            Files.writeString(outDirectory.resolve("runs.csv"), ResultTable.runsCsv(runs, fastest),
+                StandardCharsets.UTF_8);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot write runs.csv to " + outDirectory, ex);
+        }
     }
 
     private void write(
@@ -81,8 +99,8 @@ final class BenchReport
                 options.full ? "full" : "default", options.pin ? ", pinned" : "", seconds, String.join("; ", goals));
             Files.writeString(outDirectory.resolve("report.html"),
                 HtmlReport.render(results, text, header), StandardCharsets.UTF_8);
-            out.println("wrote " + outDirectory.resolve("report.html").toAbsolutePath() + ", results.csv and " +
-                "*.hgrm (microseconds) in " + outDirectory.toAbsolutePath());
+            out.println("wrote " + outDirectory.resolve("report.html").toAbsolutePath() + ", results.csv, runs.csv " +
+                "and *.hgrm (microseconds) in " + outDirectory.toAbsolutePath());
         }
         catch (final IOException ex)
         {

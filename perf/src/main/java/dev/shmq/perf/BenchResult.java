@@ -2,22 +2,28 @@ package dev.shmq.perf;
 
 import org.HdrHistogram.Histogram;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Locale;
 
 /**
- * One row of the table: a throughput (messages and bytes per second) and/or a latency histogram in nanoseconds.
+ * One run, or one row of the table summarising a row's runs: a throughput (messages and bytes per second) and/or a
+ * latency histogram in nanoseconds, with the run's place in the suite: its round (runs of one round ran back to
+ * back, interleaved with the other systems of their group), the CPU placement probe's round trip just before and
+ * just after it ({@link PlacementProbe}), and the ring's median fill fraction the consumer saw.
  */
 final class BenchResult
 {
+    /** No probe was taken (or it failed). */
+    static final double NO_PROBE = Double.NaN;
+
     final String scenario;
     final String system;
     final int payload;
     final double messagesPerSecond;
     final Histogram histogram;
     final String note;
+    final int round;
+    final double probeBeforeNanos;
+    final double probeAfterNanos;
+    final double fill;
 
     BenchResult(
         final String scenario,
@@ -27,12 +33,63 @@ final class BenchResult
         final Histogram histogram,
         final String note)
     {
+        this(scenario, system, payload, messagesPerSecond, histogram, note, 0, NO_PROBE, NO_PROBE, Double.NaN);
+    }
+
+    BenchResult(
+        final String scenario,
+        final String system,
+        final int payload,
+        final double messagesPerSecond,
+        final Histogram histogram,
+        final String note,
+        final int round,
+        final double probeBeforeNanos,
+        final double probeAfterNanos,
+        final double fill)
+    {
         this.scenario = scenario;
         this.system = system;
         this.payload = payload;
         this.messagesPerSecond = messagesPerSecond;
         this.histogram = histogram;
         this.note = note;
+        this.round = round;
+        this.probeBeforeNanos = probeBeforeNanos;
+        this.probeAfterNanos = probeAfterNanos;
+        this.fill = fill;
+    }
+
+    /** @return this run placed in a round between two probes. */
+    BenchResult placed(final int round, final double probeBefore, final double probeAfter)
+    {
+        return new BenchResult(scenario, system, payload, messagesPerSecond, histogram, note, round, probeBefore,
+            probeAfter, fill);
+    }
+
+    /** @return this run with the ring's median fill fraction. */
+    BenchResult withFill(final double fill)
+    {
+        return new BenchResult(scenario, system, payload, messagesPerSecond, histogram, note, round,
+            probeBeforeNanos, probeAfterNanos, fill);
+    }
+
+    /** @return this row with another note. */
+    BenchResult withNote(final String note)
+    {
+        return new BenchResult(scenario, system, payload, messagesPerSecond, histogram, note, round,
+            probeBeforeNanos, probeAfterNanos, fill);
+    }
+
+    /**
+     * @param fastestProbeNanos the fastest probe of the suite.
+     * @return true if either probe around this run was slower than {@link PlacementProbe#FAR_FACTOR} times the
+     *         fastest, or missing: the two CPUs were far apart (or unknown) while it ran.
+     */
+    boolean isFar(final double fastestProbeNanos)
+    {
+        return PlacementProbe.isFar(probeBeforeNanos, fastestProbeNanos) ||
+            PlacementProbe.isFar(probeAfterNanos, fastestProbeNanos);
     }
 
     static BenchResult throughput(
@@ -50,33 +107,6 @@ final class BenchResult
     static BenchResult missing(final String scenario, final String system, final int payload, final String note)
     {
         return new BenchResult(scenario, system, payload, Double.NaN, null, note);
-    }
-
-    /**
-     * @param runs repetitions of one throughput measurement, at least one.
-     * @return the run with the median rate, its note extended with the spread; the first run without a rate if any.
-     */
-    static BenchResult median(final List<BenchResult> runs)
-    {
-        final List<BenchResult> sorted = new ArrayList<>(runs);
-        for (final BenchResult run : sorted)
-        {
-            if (!run.hasThroughput())
-            {
-                return run;
-            }
-        }
-        if (1 == sorted.size())
-        {
-            return sorted.get(0);
-        }
-        sorted.sort(Comparator.comparingDouble((final BenchResult run) -> run.messagesPerSecond));
-        final BenchResult median = sorted.get(sorted.size() / 2);
-        final String spread = String.format(Locale.ROOT, "median of %d runs, %s..%s msg/s", sorted.size(),
-            ResultTable.rate(sorted.get(0).messagesPerSecond),
-            ResultTable.rate(sorted.get(sorted.size() - 1).messagesPerSecond));
-        return new BenchResult(median.scenario, median.system, median.payload, median.messagesPerSecond, null,
-            null == median.note ? spread : median.note + "; " + spread);
     }
 
     boolean hasThroughput()

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,7 +38,9 @@ final class BenchScenarios
     private final String prefix;
     private final List<BenchResult> results = new ArrayList<>();
     private final PrintStream out;
+    private final PlacementProbe probe;
     private int runNumber;
+    private int roundNumber;
 
     BenchScenarios(
         final BenchOptions options,
@@ -53,12 +56,83 @@ final class BenchScenarios
         this.processes = processes;
         this.prefix = prefix;
         this.out = out;
+        this.probe = new PlacementProbe(peers, processes);
     }
 
-    /** @return the results so far, one per run, in run order. */
+    /** @return every run so far, in run order, each placed in its round between its two probes. */
     List<BenchResult> results()
     {
         return results;
+    }
+
+    /** @return the placement probe, whose fastest round trip judges every run at the end. */
+    PlacementProbe probe()
+    {
+        return probe;
+    }
+
+    /**
+     * Runs a group of rows interleaved, A B C, B C A, C A B, ... so that drift and the host's placement of our CPUs
+     * hit every row alike, each run between two placement probes, until every row has {@code keep} runs whose
+     * probes say near, or {@code maxRounds} rounds have run. A row whose run fails runs no more.
+     *
+     * @param rows      each adds one result per call.
+     * @param keep      runs with near probes wanted per row.
+     * @param maxRounds the most rounds.
+     */
+    void interleaved(final List<Runnable> rows, final int keep, final int maxRounds)
+    {
+        final List<Runnable> active = new ArrayList<>(rows);
+        final int[] kept = new int[rows.size()];
+        for (int round = 0; round < maxRounds && !active.isEmpty() && !processes.isStopping(); round++)
+        {
+            roundNumber++;
+            final List<Runnable> order = new ArrayList<>(active);
+            Collections.rotate(order, -round);
+            for (final Runnable row : order)
+            {
+                if (processes.isStopping())
+                {
+                    break;
+                }
+                final double before = probe.measure();
+                final int size = results.size();
+                row.run();
+                final double after = probe.measure();
+                if (results.size() == size)
+                {
+                    continue;
+                }
+                final BenchResult run = results.remove(size).placed(roundNumber, before, after);
+                results.add(run);
+                if (!run.hasThroughput() && !run.hasLatency())
+                {
+                    // failed: it would fail again; the row keeps this one result, which says why.
+                    active.remove(row);
+                    kept[rows.indexOf(row)] = keep;
+                }
+                else if (!run.isFar(probe.fastestNanos()))
+                {
+                    kept[rows.indexOf(row)]++;
+                }
+            }
+            if (allAtLeast(kept, keep))
+            {
+                break;
+            }
+        }
+    }
+
+    private static boolean allAtLeast(final int[] kept, final int keep)
+    {
+        for (final int count : kept)
+        {
+            if (count < keep)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private String nextRunName()
@@ -73,14 +147,15 @@ final class BenchScenarios
     }
 
     /**
-     * Throughput, {@code repeat} times (stopping early at a run without a rate); adds the median run.
+     * One throughput run; adds its result.
      *
-     * @param scenario  {@code "tp"} or {@code "tp2"}, for the result.
-     * @param system    the system under test.
-     * @param payload   message length in bytes.
-     * @param producers producer processes.
-     * @param consumers consumer processes.
-     * @param repeat    runs to take the median of.
+     * @param scenario     {@code "tp"} or {@code "tp2"}, for the result.
+     * @param system       the system under test.
+     * @param payload      message length in bytes.
+     * @param producers    producer processes.
+     * @param consumers    consumer processes.
+     * @param boundsChecks false to run Java workers with Agrona's bounds checks off (the row's system id then ends
+     *                     in {@link BenchSystem#NO_BOUNDS_CHECKS}).
      */
     void throughput(
         final String scenario,
@@ -88,35 +163,11 @@ final class BenchScenarios
         final int payload,
         final int producers,
         final int consumers,
-        final int repeat)
+        final boolean boundsChecks)
     {
-        final List<BenchResult> runs = new ArrayList<>();
-        for (int i = 0; i < repeat && !processes.isStopping(); i++)
-        {
-            final int before = results.size();
-            throughputOnce(scenario, system, payload, producers, consumers);
-            final BenchResult run = results.remove(before);
-            runs.add(run);
-            if (!run.hasThroughput())
-            {
-                break;
-            }
-        }
-        if (!runs.isEmpty())
-        {
-            results.add(BenchResult.median(runs));
-        }
-    }
-
-    private void throughputOnce(
-        final String scenario,
-        final BenchSystem system,
-        final int payload,
-        final int producers,
-        final int consumers)
-    {
+        final String rowSystem = boundsChecks ? system.id() : system.id() + BenchSystem.NO_BOUNDS_CHECKS;
         final String name = nextRunName();
-        progress(scenario + " " + system.id() + " " + Payloads.label(payload));
+        progress(scenario + " " + rowSystem + " " + Payloads.label(payload));
         final long start = System.nanoTime();
         final String control = name + "-ctl";
         final List<ChildProcess> consumerProcesses = new ArrayList<>();
@@ -142,6 +193,10 @@ final class BenchScenarios
                 .set(WorkerSpec.CONSUMERS, consumers)
                 .set(WorkerSpec.DURATION_MS, options.durationMs)
                 .set(WorkerSpec.WARMUP_MS, options.warmupMs);
+            if (!boundsChecks)
+            {
+                base.set(WorkerSpec.BOUNDS_CHECKS, false);
+            }
             if (options.count > 0)
             {
                 base.set(WorkerSpec.COUNT, options.count);
@@ -171,9 +226,16 @@ final class BenchScenarios
             long measured = 0;
             long windowStart = Long.MAX_VALUE;
             long windowEnd = Long.MIN_VALUE;
+            double fillSum = 0;
+            int fills = 0;
             for (final ChildProcess consumer : consumerProcesses)
             {
                 final Map<String, String> result = resultOf(consumer, timeout);
+                if (result.containsKey("fill"))
+                {
+                    fillSum += Double.parseDouble(result.get("fill"));
+                    fills++;
+                }
                 final long consumerReceived = Long.parseLong(result.get("received"));
                 received += consumerReceived;
                 measured += consumerReceived - Long.parseLong(result.get("warmReceived"));
@@ -181,21 +243,9 @@ final class BenchScenarios
                 windowEnd = Math.max(windowEnd, Long.parseLong(result.get("lastNanos")));
             }
             final double rate = windowEnd > windowStart ? measured * 1e9 / (windowEnd - windowStart) : Double.NaN;
-            final StringBuilder note = new StringBuilder();
-            if (sent != received)
-            {
-                note.append("lost ").append(sent - received).append(" of ").append(sent).append("; ");
-            }
-            if (system == BenchSystem.AGRONA_M2O && producers > 1)
-            {
-                note.append("2P1C (one consumer by design); ");
-            }
-            if (pairs && producers > 1)
-            {
-                note.append("2 connections; ");
-            }
-            note.append(measured).append(" msgs measured");
-            results.add(BenchResult.throughput(scenario, system.id(), payload, rate, note.toString()));
+            results.add(BenchResult.throughput(scenario, rowSystem, payload, rate,
+                throughputNote(system, producers, sent, received, measured))
+                .withFill(fills > 0 ? fillSum / fills : Double.NaN));
             out.printf(Locale.ROOT, "%s msg/s, %.1f MB/s (%.1f s)%n", ResultTable.rate(rate), rate * payload / 1e6,
                 (System.nanoTime() - start) / 1e9);
         }
@@ -210,6 +260,25 @@ final class BenchScenarios
             controlSegment.close();
             removeFiles(name);
         }
+    }
+
+    private static String throughputNote(
+        final BenchSystem system, final int producers, final long sent, final long received, final long measured)
+    {
+        final StringBuilder note = new StringBuilder();
+        if (sent != received)
+        {
+            note.append("lost ").append(sent - received).append(" of ").append(sent).append("; ");
+        }
+        if (system == BenchSystem.AGRONA_M2O && producers > 1)
+        {
+            note.append("2P1C (one consumer by design); ");
+        }
+        if (system == BenchSystem.UNIX_SOCKET && producers > 1)
+        {
+            note.append("2 connections; ");
+        }
+        return note.append(measured).append(" msgs measured").toString();
     }
 
     /**

@@ -20,6 +20,9 @@ enum BenchSystem
     CPP_SLICK("cpp-slick", "C++ SlickQueue peer (slick_queue.hpp), reserve/publish/read, busy-spin", true, true,
         true);
 
+    /** Ends the id of a row whose Java workers ran with Agrona's bounds checks off. */
+    static final String NO_BOUNDS_CHECKS = "/nobc";
+
     private final String id;
     private final String description;
     private final boolean zeroCopy;

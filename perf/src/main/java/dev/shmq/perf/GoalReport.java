@@ -1,149 +1,254 @@
 package dev.shmq.perf;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
- * Checks one run's results against the project's performance goals, saying MET, MISSED (with the ratio) or n/a (what
- * is missing) for each.
+ * Checks a suite's runs against the project's performance goals. A ratio goal is judged on pairs: the row's run and
+ * its baseline's run of the same round (they ran back to back), both kept ({@link RowSummaries#isKept}). MET when
+ * every pair's ratio is on the goal's side, MISSED when every pair's is on the other, NOISY when the pairs' spread
+ * straddles the goal: the spread is wider than the margin, so the run cannot tell. Each line gives the median ratio,
+ * its min..max and the number of pairs.
  */
 final class GoalReport
 {
+    /** Verdicts need at least this many pairs. */
+    static final int MIN_PAIRS = 3;
+
     private static final int[] SMALL_PAYLOADS = {8, 64, 1024};
     private static final double SLICK_OVER_CPP = 2.0;
+    private static final double ZEROQ_OVER_CPP = 1.0;
     private static final double BATCH_OVER_UNIX = 30.0;
-    private static final double RTT_OVER_CACHE_LINE = 1.5;
+    private static final double RTT_TAIL_OVER_CPP = 1.2;
+    private static final double RTT_OVER_AGRONA = 1.0;
     private static final double FRAME_OVER_MEMCPY = 0.8;
     private static final double WAKE_P50_NANOS = 50_000;
     private static final double IDLE_CPU = 0.05;
+    private static final double TAIL = 99.9;
+    private static final double MEDIAN = 50;
 
     private final ResultTable table;
-    private final List<BenchResult> results;
+    private final List<BenchResult> runs;
+    private final double fastestProbe;
 
-    GoalReport(final ResultTable table, final List<BenchResult> results)
+    /**
+     * @param table        the summarised rows.
+     * @param runs         every run of the suite.
+     * @param fastestProbe the suite's fastest placement probe (infinite: none, keep every run).
+     */
+    GoalReport(final ResultTable table, final List<BenchResult> runs, final double fastestProbe)
     {
         this.table = table;
-        this.results = results;
+        this.runs = runs;
+        this.fastestProbe = fastestProbe;
     }
 
     /**
-     * @return one line per goal whose subject ran in this run (goals about systems or scenarios not selected are left
-     * out; a subject that ran against a baseline that did not says n/a).
+     * @return one line per goal whose subject ran in this suite (goals about systems or scenarios not selected are
+     * left out; a subject that ran against a baseline that did not says n/a).
      */
     List<String> evaluate()
     {
         final List<String> lines = new ArrayList<>();
         evaluateThroughput(lines);
-        evaluateLimits(lines);
+        evaluateRoundTrips(lines);
+        evaluateFrames(lines);
+        evaluateWake(lines);
         lines.removeIf((line) -> null == line);
         return lines;
     }
 
     private void evaluateThroughput(final List<String> lines)
     {
+        final ToDoubleFunction<BenchResult> rate = (run) -> run.messagesPerSecond;
         for (final int payload : SMALL_PAYLOADS)
         {
-            lines.add(atLeast("SlickQueue >= 2x C++ SlickQueue, 1P1C " + Payloads.label(payload),
-                find("tp", BenchSystem.SLICK.id(), payload), find("tp", BenchSystem.CPP_SLICK.id(), payload),
-                SLICK_OVER_CPP));
-            lines.add(atLeast("zeroq >= C++ zeroq, 1P1C " + Payloads.label(payload),
-                find("tp", BenchSystem.ZEROQ_SPIN.id(), payload), find("tp", BenchSystem.CPP_ZEROQ.id(), payload),
-                1.0));
+            final String size = Payloads.label(payload);
+            lines.add(atLeast("SlickQueue >= 2x C++ SlickQueue, 1P1C " + size,
+                pairs("tp", BenchSystem.SLICK.id(), BenchSystem.CPP_SLICK.id(), payload, rate), SLICK_OVER_CPP));
+            lines.add(atLeast("zeroq >= C++ zeroq, 1P1C " + size,
+                pairs("tp", BenchSystem.ZEROQ_SPIN.id(), BenchSystem.CPP_ZEROQ.id(), payload, rate),
+                ZEROQ_OVER_CPP));
             for (final BenchSystem batch : new BenchSystem[]{BenchSystem.SLICK_BATCH, BenchSystem.ZEROQ_BATCH})
             {
-                final BenchResult row = find("tp", batch.id(), payload);
-                lines.add(atLeast(batch.id() + " >= Agrona o2o, " + Payloads.label(payload), row,
-                    find("tp", BenchSystem.AGRONA_O2O.id(), payload), 1.0));
-                lines.add(atLeast(batch.id() + " >= 30x Unix socket, " + Payloads.label(payload), row,
-                    find("tp", BenchSystem.UNIX_SOCKET.id(), payload), BATCH_OVER_UNIX));
+                lines.add(atLeast(batch.id() + " >= Agrona o2o, " + size,
+                    pairs("tp", batch.id(), BenchSystem.AGRONA_O2O.id(), payload, rate), 1.0));
+                lines.add(atLeast(batch.id() + " >= 30x Unix socket, " + size,
+                    pairs("tp", batch.id(), BenchSystem.UNIX_SOCKET.id(), payload, rate), BATCH_OVER_UNIX));
             }
         }
     }
 
-    private void evaluateLimits(final List<String> lines)
+    private void evaluateRoundTrips(final List<String> lines)
     {
-        final BenchResult cacheLine = find("limits", "cache-line RTT (C)", 64);
+        lines.add(atMost("zeroq RTT p99.9 at 8 B <= 1.2x C++ zeroq's",
+            pairs("rtt", BenchSystem.ZEROQ_SPIN.id(), BenchSystem.CPP_ZEROQ.id(), 8,
+                (run) -> run.percentileNanos(TAIL)), RTT_TAIL_OVER_CPP));
         for (final BenchSystem system : new BenchSystem[]{BenchSystem.SLICK, BenchSystem.ZEROQ_SPIN})
         {
-            final BenchResult rtt = find("rtt", system.id(), 8);
-            final String goal = system.id() + " RTT p50 at 8 B <= 1.5x cache-line RTT";
-            if (null == rtt)
-            {
-                continue;
-            }
-            if (!rtt.hasLatency() || null == cacheLine || !cacheLine.hasLatency())
-            {
-                lines.add(goal + ": n/a (not measured)");
-            }
-            else
-            {
-                final double ratio = rtt.percentileNanos(50) / cacheLine.percentileNanos(50);
-                lines.add(String.format(Locale.ROOT, "%s: %s (%.0f ns vs %.0f ns = %.2fx)", goal,
-                    ratio <= RTT_OVER_CACHE_LINE ? "MET" : "MISSED", rtt.percentileNanos(50),
-                    cacheLine.percentileNanos(50), ratio));
-            }
+            lines.add(atMost(system.id() + " RTT p50 at 8 B <= 1.0x Agrona o2o's",
+                pairs("rtt", system.id(), BenchSystem.AGRONA_O2O.id(), 8, (run) -> run.percentileNanos(MEDIAN)),
+                RTT_OVER_AGRONA));
         }
-        final BenchResult memcpy = find("limits", "memcpy 6 MiB (C)", 6 << 20);
+    }
+
+    private void evaluateFrames(final List<String> lines)
+    {
+        final BenchResult memcpy = table.find("limits", "memcpy 6 MiB (C)", 6 << 20);
         for (final BenchSystem system : new BenchSystem[]{BenchSystem.SLICK, BenchSystem.ZEROQ_SPIN})
         {
-            final BenchResult frame = find("tp", system.id(), Payloads.FRAME);
             final String goal = system.id() + " 1080p frames >= 0.8x memcpy bandwidth";
-            if (null == frame)
+            final List<BenchResult> frames = kept("tp", system.id(), Payloads.FRAME);
+            if (null == table.find("tp", system.id(), Payloads.FRAME))
             {
                 continue;
             }
-            if (!frame.hasThroughput() || null == memcpy || !memcpy.hasThroughput())
+            if (null == memcpy || !memcpy.hasThroughput())
             {
-                lines.add(goal + ": n/a (not measured)");
+                lines.add(goal + ": n/a (memcpy not measured)");
+                continue;
             }
-            else
+            final List<Double> ratios = new ArrayList<>();
+            for (final BenchResult frame : frames)
             {
-                final double ratio = frame.bytesPerSecond() / memcpy.bytesPerSecond();
-                lines.add(String.format(Locale.ROOT, "%s: %s (%.2f GB/s vs %.2f GB/s = %.2fx)", goal,
-                    ratio >= FRAME_OVER_MEMCPY ? "MET" : "MISSED", frame.bytesPerSecond() / 1e9,
-                    memcpy.bytesPerSecond() / 1e9, ratio));
+                ratios.add(frame.bytesPerSecond() / memcpy.bytesPerSecond());
             }
+            lines.add(atLeast(goal, new Pairs(ratios, "each kept run over memcpy " +
+                String.format(Locale.ROOT, "%.2f GB/s", memcpy.bytesPerSecond() / 1e9)), FRAME_OVER_MEMCPY));
         }
-        for (final BenchResult row : results)
+    }
+
+    private void evaluateWake(final List<String> lines)
+    {
+        for (final BenchResult row : table.rows())
         {
             if ("wake".equals(row.scenario) && row.hasLatency())
             {
                 final double idle = idleFraction(row.note);
-                final boolean met = row.percentileNanos(50) <= WAKE_P50_NANOS && idle < IDLE_CPU;
+                final boolean met = row.percentileNanos(MEDIAN) <= WAKE_P50_NANOS && idle < IDLE_CPU;
                 lines.add(String.format(Locale.ROOT, "%s: wake-up p50 <= 50 us with idle < 5%% of a core: %s " +
-                    "(p50 %.1f us, p99 %.1f us, idle %.1f%%)", row.system, met ? "MET" : "MISSED",
-                    row.percentileNanos(50) / 1000, row.percentileNanos(99) / 1000, 100 * idle));
+                    "(p50 %.1f us, p99 %.1f us, idle %.1f%%; one run)", row.system, met ? "MET" : "MISSED",
+                    row.percentileNanos(MEDIAN) / 1000, row.percentileNanos(99) / 1000, 100 * idle));
             }
         }
     }
 
-    private BenchResult find(final String scenario, final String system, final int payload)
+    /** The ratios of one goal's pairs, or why there are none; {@code null} ratios: the subject did not run. */
+    static final class Pairs
     {
-        return table.find(scenario, system, payload);
+        final List<Double> ratios;
+        final String detail;
+
+        Pairs(final List<Double> ratios, final String detail)
+        {
+            this.ratios = ratios;
+            this.detail = detail;
+        }
+    }
+
+    private List<BenchResult> kept(final String scenario, final String system, final int payload)
+    {
+        final List<BenchResult> kept = new ArrayList<>();
+        for (final BenchResult run : runs)
+        {
+            if (scenario.equals(run.scenario) && system.equals(run.system) && payload == run.payload &&
+                (run.hasThroughput() || run.hasLatency()) && RowSummaries.isKept(run, fastestProbe))
+            {
+                kept.add(run);
+            }
+        }
+        return kept;
     }
 
     /**
-     * @return the goal's line, or null when its subject did not run.
+     * @return the ratios of the row's kept runs over the baseline's kept run of the same round; null if the row did
+     *         not run; an empty list with the reason if the baseline did not, or failed.
      */
-    static String atLeast(final String goal, final BenchResult row, final BenchResult base, final double factor)
+    private Pairs pairs(
+        final String scenario,
+        final String system,
+        final String baseline,
+        final int payload,
+        final ToDoubleFunction<BenchResult> value)
     {
+        final BenchResult row = table.find(scenario, system, payload);
         if (null == row)
         {
             return null;
         }
-        if (!row.hasThroughput())
+        final BenchResult base = table.find(scenario, baseline, payload);
+        if (!row.hasThroughput() && !row.hasLatency())
         {
-            return goal + ": n/a (" + row.note + ")";
+            return new Pairs(List.of(), row.note);
         }
-        if (null == base || !base.hasThroughput())
+        if (null == base || !base.hasThroughput() && !base.hasLatency())
         {
-            return goal + ": n/a (baseline " + (null == base ? "not run" : base.note) + ")";
+            return new Pairs(List.of(), "baseline " + (null == base ? baseline + " not run" : base.note));
         }
-        final double ratio = ResultTable.ratio(row, base);
-        return String.format(Locale.ROOT, "%s: %s (%s vs %s msg/s = %.2fx)", goal,
-            ratio >= factor ? "MET" : "MISSED", ResultTable.rate(row.messagesPerSecond),
-            ResultTable.rate(base.messagesPerSecond), ratio);
+        final Map<Integer, BenchResult> baseByRound = new HashMap<>();
+        for (final BenchResult run : kept(scenario, baseline, payload))
+        {
+            baseByRound.put(run.round, run);
+        }
+        final List<Double> ratios = new ArrayList<>();
+        for (final BenchResult run : kept(scenario, system, payload))
+        {
+            final BenchResult other = baseByRound.get(run.round);
+            if (null != other)
+            {
+                ratios.add(value.applyAsDouble(run) / value.applyAsDouble(other));
+            }
+        }
+        return new Pairs(ratios, "pairs of kept runs of one round against " + baseline);
+    }
+
+    /** @return the goal's line for "ratio at least {@code goal}", or null when its subject did not run. */
+    static String atLeast(final String name, final Pairs pairs, final double goal)
+    {
+        return verdict(name, pairs, goal, true);
+    }
+
+    /** @return the goal's line for "ratio at most {@code goal}", or null when its subject did not run. */
+    static String atMost(final String name, final Pairs pairs, final double goal)
+    {
+        return verdict(name, pairs, goal, false);
+    }
+
+    private static String verdict(final String name, final Pairs pairs, final double goal, final boolean higher)
+    {
+        if (null == pairs)
+        {
+            return null;
+        }
+        final List<Double> ratios = new ArrayList<>(pairs.ratios);
+        if (ratios.size() < MIN_PAIRS)
+        {
+            return String.format(Locale.ROOT, "%s: n/a (%d pairs, need %d; %s)", name, ratios.size(), MIN_PAIRS,
+                pairs.detail);
+        }
+        ratios.sort(Double::compare);
+        final double min = ratios.get(0);
+        final double max = ratios.get(ratios.size() - 1);
+        final double median = ratios.get(ratios.size() / 2);
+        final String verdict;
+        if (higher ? min >= goal : max <= goal)
+        {
+            verdict = "MET";
+        }
+        else if (higher ? max < goal : min > goal)
+        {
+            verdict = "MISSED";
+        }
+        else
+        {
+            verdict = "NOISY";
+        }
+        return String.format(Locale.ROOT, "%s: %s (ratio %.2fx, %.2f..%.2f over %d %s)", name, verdict, median,
+            min, max, ratios.size(), pairs.detail);
     }
 
     static double idleFraction(final String note)

@@ -23,6 +23,32 @@ final class ResultTable
         this.results = new ArrayList<>(results);
     }
 
+    /** @return the rows, in order. */
+    List<BenchResult> rows()
+    {
+        return results;
+    }
+
+    /**
+     * @param runs         every run of a suite.
+     * @param fastestProbe the suite's fastest placement probe.
+     * @return one CSV line per run: its round, both probes, whether it was kept, and its figures.
+     */
+    static String runsCsv(final List<BenchResult> runs, final double fastestProbe)
+    {
+        final StringBuilder out = new StringBuilder(
+            "round,scenario,system,payload,probe_before_ns,probe_after_ns,kept,msgs_per_s,p50_ns,p999_ns,fill\n");
+        for (final BenchResult run : runs)
+        {
+            out.append(String.join(",", Integer.toString(run.round), run.scenario, '"' + run.system + '"',
+                Integer.toString(run.payload), plain(run.probeBeforeNanos), plain(run.probeAfterNanos),
+                Boolean.toString(RowSummaries.isKept(run, fastestProbe)), plain(run.messagesPerSecond),
+                plain(run.percentileNanos(50)), plain(run.percentileNanos(99.9)),
+                Double.isNaN(run.fill) ? "" : String.format(Locale.ROOT, "%.3f", run.fill))).append('\n');
+        }
+        return out.toString();
+    }
+
     static String agronaFor(final String scenario)
     {
         return "tp2".equals(scenario) ? BenchSystem.AGRONA_M2O.id() : BenchSystem.AGRONA_O2O.id();

@@ -27,6 +27,8 @@ final class WorkerSpec
     static final String IDLE = "idle";
     static final String IDLE_MS = "idleMs";
     static final String SAMPLES = "samples";
+    /** false: the child JVM runs with {@code -Dagrona.disable.bounds.checks=true}. */
+    static final String BOUNDS_CHECKS = "boundsChecks";
 
     private final Map<String, String> values = new LinkedHashMap<>();
 

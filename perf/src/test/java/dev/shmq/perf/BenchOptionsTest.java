@@ -21,7 +21,10 @@ class BenchOptionsTest
         assertEquals(EnumSet.allOf(BenchSystem.class), options.systems);
         assertEquals(EnumSet.allOf(BenchOptions.Scenario.class), options.scenarios);
         assertEquals(List.of(8, 64, 1024, 65536, Payloads.FRAME), options.payloads);
-        assertFalse(options.pin);
+        assertEquals(Runtime.getRuntime().availableProcessors() >= 2, options.pin, "pinned where there are 2 CPUs");
+        assertEquals(7, options.runs);
+        assertEquals(14, options.maxRounds);
+        assertTrue(options.boundsChecksOn && options.boundsChecksOff);
         assertFalse(options.full);
     }
 
@@ -30,7 +33,8 @@ class BenchOptionsTest
     {
         final BenchOptions options = BenchOptions.parse(
             "--systems", "shmq-slick,unix-socket", "--scenarios=tp,rtt", "--payloads", "8,64k,frame",
-            "--duration-ms=250", "--count", "1000", "--pin", "--out", "/tmp/x", "--jvm-opt", "-Xmx1g",
+            "--duration-ms=250", "--count", "1000", "--no-pin", "--runs", "3", "--bounds-checks", "off",
+            "--out", "/tmp/x", "--jvm-opt", "-Xmx1g",
             "--jvm-opt=-XX:+UseParallelGC");
 
         assertEquals(EnumSet.of(BenchSystem.SLICK, BenchSystem.UNIX_SOCKET), options.systems);
@@ -38,7 +42,11 @@ class BenchOptionsTest
         assertEquals(List.of(8, 65536, Payloads.FRAME), options.payloads);
         assertEquals(250, options.durationMs);
         assertEquals(1000, options.count);
-        assertTrue(options.pin);
+        assertFalse(options.pin);
+        assertEquals(3, options.runs);
+        assertEquals(6, options.maxRounds);
+        assertFalse(options.boundsChecksOn);
+        assertTrue(options.boundsChecksOff);
         assertEquals(Paths.get("/tmp/x"), options.out);
         assertEquals(List.of("-Xmx1g", "-XX:+UseParallelGC"), options.jvmOptions);
     }

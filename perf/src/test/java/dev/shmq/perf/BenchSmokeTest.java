@@ -27,17 +27,20 @@ class BenchSmokeTest
         final ByteArrayOutputStream text = new ByteArrayOutputStream();
         final BenchMain bench = new BenchMain(BenchOptions.parse(
             "--systems", "shmq-zeroq-spin,unix-socket", "--scenarios", "tp,rtt", "--payloads", "64",
-            "--count", "20000", "--repeat", "1", "--warmup-ms", "0", "--rtt-count", "500", "--out", out.toString()),
+            "--count", "20000", "--runs", "1", "--warmup-ms", "0", "--rtt-count", "500", "--out", out.toString()),
             new PrintStream(text, true, StandardCharsets.UTF_8));
 
         final List<BenchResult> results = bench.run();
 
         final String printed = text.toString(StandardCharsets.UTF_8);
-        assertEquals(6, results.size(), printed);
+        assertEquals(7, results.size(), "tp: zeroq-spin, zeroq-spin/nobc, unix; rtt: 2 systems x 2 sizes; " + printed);
         for (final BenchResult result : results)
         {
             assertTrue(result.hasThroughput() || result.hasLatency(), result.key() + ": " + result.note);
+            assertTrue(result.probeBeforeNanos > 0 && result.probeAfterNanos > 0, "probed: " + result.key());
         }
+        assertTrue(printed.contains("placement probe: fastest cache-line round trip"), printed);
+        assertTrue(Files.isRegularFile(out.resolve("runs.csv")));
         assertTrue(printed.contains("x unix"), printed);
         assertTrue(Files.isRegularFile(out.resolve("report.html")));
         assertTrue(Files.isRegularFile(out.resolve("results.csv")));

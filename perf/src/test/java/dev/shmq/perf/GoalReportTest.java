@@ -10,17 +10,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class GoalReportTest
 {
-    @Test
-    void shouldSayMetMissedOrNotApplicable()
-    {
-        final BenchResult fast = BenchResult.throughput("tp", "a", 8, 40e6, null);
-        final BenchResult slow = BenchResult.throughput("tp", "b", 8, 1e6, null);
+    private static final double NEAR = 60;
+    private static final double FAR = 330;
 
-        assertTrue(GoalReport.atLeast("g", fast, slow, 30).startsWith("g: MET"));
-        assertTrue(GoalReport.atLeast("g", slow, fast, 1).startsWith("g: MISSED"));
-        assertTrue(GoalReport.atLeast("g", fast, null, 1).startsWith("g: n/a"));
-        assertEquals(null, GoalReport.atLeast("g", null, fast, 1));
-        assertTrue(GoalReport.atLeast("g", BenchResult.missing("tp", "c", 8, "n/a (peer missing)"), fast, 1)
+    @Test
+    void shouldSayMetOnlyWhenEveryPairIsOnTheGoalsSide()
+    {
+        assertTrue(GoalReport.atLeast("g", pairs(1.1, 1.3, 1.2), 1.0).startsWith("g: MET (ratio 1.20x, 1.10..1.30"),
+            GoalReport.atLeast("g", pairs(1.1, 1.3, 1.2), 1.0));
+        assertTrue(GoalReport.atLeast("g", pairs(0.7, 0.9, 0.8), 1.0).startsWith("g: MISSED"));
+        assertTrue(GoalReport.atLeast("g", pairs(0.7, 1.3, 1.2), 1.0).startsWith("g: NOISY"));
+        assertTrue(GoalReport.atMost("g", pairs(0.7, 0.9, 0.8), 1.0).startsWith("g: MET"));
+        assertTrue(GoalReport.atMost("g", pairs(1.1, 1.3, 1.2), 1.0).startsWith("g: MISSED"));
+        assertTrue(GoalReport.atMost("g", pairs(0.9, 1.3, 1.2), 1.0).startsWith("g: NOISY"));
+    }
+
+    @Test
+    void shouldSayNotApplicableWithTooFewPairsOrNone()
+    {
+        assertTrue(GoalReport.atLeast("g", pairs(2.0, 2.0), 1.0).startsWith("g: n/a (2 pairs, need 3"));
+        assertEquals(null, GoalReport.atLeast("g", null, 1.0));
+        assertTrue(GoalReport.atLeast("g", new GoalReport.Pairs(List.of(), "baseline n/a (peer missing)"), 1.0)
             .contains("peer missing"));
     }
 
@@ -32,15 +42,41 @@ class GoalReportTest
     }
 
     @Test
-    void shouldOnlyReportGoalsWhoseSubjectRan()
+    void shouldPairRunsOfOneRoundAndLeaveFarRunsOut()
     {
-        final List<BenchResult> results = new ArrayList<>();
-        results.add(BenchResult.throughput("tp", "shmq-zeroq-spin", 64, 10e6, null));
-        results.add(BenchResult.throughput("tp", "cpp-zeroq", 64, 5e6, null));
+        final List<BenchResult> runs = new ArrayList<>();
+        for (int round = 1; round <= 4; round++)
+        {
+            runs.add(run("shmq-zeroq-spin", 12e6, round, NEAR));
+            runs.add(run("cpp-zeroq", 10e6, round, NEAR));
+        }
+        // round 5: the CPUs were far apart while zeroq ran; its pair must not count (it would say 0.3x)
+        runs.add(run("shmq-zeroq-spin", 3e6, 5, FAR));
+        runs.add(run("cpp-zeroq", 10e6, 5, NEAR));
 
-        final List<String> goals = new GoalReport(new ResultTable(results), results).evaluate();
+        final List<BenchResult> rows = RowSummaries.summarise(runs, NEAR);
+        final List<String> goals = new GoalReport(new ResultTable(rows), runs, NEAR).evaluate();
 
         assertEquals(1, goals.size(), goals.toString());
-        assertTrue(goals.get(0).startsWith("zeroq >= C++ zeroq, 1P1C 64 B: MET"), goals.get(0));
+        assertTrue(goals.get(0).startsWith("zeroq >= C++ zeroq, 1P1C 64 B: MET (ratio 1.20x, 1.20..1.20 over 4"),
+            goals.get(0));
+        assertTrue(rows.get(0).note.startsWith("kept 4 of 5 runs"), rows.get(0).note);
+        assertTrue(rows.get(0).note.contains("far: 1 at 3.00M msg/s"), rows.get(0).note);
+        assertEquals(12e6, rows.get(0).messagesPerSecond);
+    }
+
+    private static BenchResult run(final String system, final double rate, final int round, final double probe)
+    {
+        return BenchResult.throughput("tp", system, 64, rate, null).placed(round, NEAR, probe);
+    }
+
+    private static GoalReport.Pairs pairs(final double... ratios)
+    {
+        final List<Double> list = new ArrayList<>();
+        for (final double ratio : ratios)
+        {
+            list.add(ratio);
+        }
+        return new GoalReport.Pairs(list, "test pairs");
     }
 }

@@ -106,24 +106,4 @@ class ResultTableTest
         assertEquals("35x", ResultTable.times(35));
         assertEquals("-", ResultTable.times(Double.NaN));
     }
-
-    @Test
-    void shouldReportTheMedianRunWithItsSpread()
-    {
-        final BenchResult median = BenchResult.median(List.of(
-            BenchResult.throughput("tp", "a", 8, 3e6, "x"),
-            BenchResult.throughput("tp", "a", 8, 1e6, "y"),
-            BenchResult.throughput("tp", "a", 8, 2e6, "z")));
-
-        assertEquals(2e6, median.messagesPerSecond);
-        assertEquals("z; median of 3 runs, 1.00M..3.00M msg/s", median.note);
-    }
-
-    @Test
-    void shouldReportAFailedRepetitionRatherThanAMedian()
-    {
-        final BenchResult failed = BenchResult.missing("tp", "a", 8, "FAILED x");
-
-        assertEquals(failed, BenchResult.median(List.of(BenchResult.throughput("tp", "a", 8, 3e6, null), failed)));
-    }
 }

@@ -3,6 +3,8 @@
 //                            there are two): RESULT with the round-trip p50/p90/p99/max in nanoseconds, and the
 //                            measured round trips (raw little-endian int64 nanoseconds) written to SAMPLES
 //   limits memcpy MIB ROUNDS single-thread memcpy of a MIB-MiB block: RESULT bytesPerSec (best of ROUNDS)
+//   limits probe ROUNDS      the cache-line bounce alone, short, without samples: the bench's CPU placement probe
+//                            before and after every measurement (RESULT p50=... in nanoseconds)
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
@@ -86,14 +88,17 @@ static int cacheline(const char* samples_path)
     qsort(samples + skip, (size_t)(rounds - skip), sizeof(int64_t), compare);
     const int64_t* s = samples + skip;
     const long n = rounds - skip;
-    FILE* file = fopen(samples_path, "wb");
-    if (file == NULL)
+    if (samples_path != NULL)
     {
-        fprintf(stderr, "cannot write %s\n", samples_path);
-        return 1;
+        FILE* file = fopen(samples_path, "wb");
+        if (file == NULL)
+        {
+            fprintf(stderr, "cannot write %s\n", samples_path);
+            return 1;
+        }
+        fwrite(s, sizeof(int64_t), (size_t)n, file);
+        fclose(file);
     }
-    fwrite(s, sizeof(int64_t), (size_t)n, file);
-    fclose(file);
     printf("RESULT p50=%lld p90=%lld p99=%lld max=%lld count=%ld\n", (long long)s[n / 2], (long long)s[n * 9 / 10],
         (long long)s[n * 99 / 100], (long long)s[n - 1], n);
     free(samples);
@@ -130,11 +135,16 @@ int main(const int argc, char** argv)
         rounds = atol(argv[2]);
         return cacheline(argv[3]);
     }
+    if (argc == 3 && strcmp(argv[1], "probe") == 0)
+    {
+        rounds = atol(argv[2]);
+        return cacheline(NULL);
+    }
     if (argc == 4 && strcmp(argv[1], "memcpy") == 0)
     {
         rounds = atol(argv[3]);
         return copy(atol(argv[2]));
     }
-    fprintf(stderr, "usage: limits cacheline ROUNDS SAMPLES | limits memcpy MIB ROUNDS\n");
+    fprintf(stderr, "usage: limits cacheline ROUNDS SAMPLES | limits memcpy MIB ROUNDS | limits probe ROUNDS\n");
     return 2;
 }
