@@ -435,6 +435,47 @@ class ZeroqQueueTest
     }
 
     @Test
+    void shouldStillRejectPositionsNeverHandedOutOnceClaimsHaveMovedOn()
+    {
+        try (ZeroqQueue queue = ZeroqQueue.local(4, 8))
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                queue.commit(queue.tryClaim());
+                queue.release(queue.tryAcquire());
+            }
+            // positions 0..2 went by; 3 is free for its producer (its cell reads 3) but was never claimed
+            assertThrows(IllegalArgumentException.class, () -> queue.commit(3), "never claimed");
+            assertThrows(IllegalArgumentException.class, () -> queue.commit(2), "committed already");
+            assertThrows(IllegalArgumentException.class, () -> queue.commit(-1), "no position");
+            assertThrows(IllegalArgumentException.class, () -> queue.release(3), "never acquired");
+            assertThrows(IllegalArgumentException.class, () -> queue.release(2), "released already");
+            assertThrows(IllegalArgumentException.class, () -> queue.release(-1), "no position");
+            final long next = queue.tryClaim();
+            assertEquals(3, next);
+            queue.commit(next);
+            assertEquals(3, queue.tryAcquire());
+            queue.release(3);
+        }
+    }
+
+    @Test
+    void shouldCommitAndReleaseAPositionAnotherInstanceClaimed()
+    {
+        final String name = shm.next("zq-other-instance");
+        try (ZeroqQueue claimer = ZeroqQueue.create(name, 4, 8);
+            ZeroqQueue committer = ZeroqQueue.open(name))
+        {
+            final long claimed = claimer.tryClaim();
+            committer.commit(claimed);
+            final long acquired = claimer.tryAcquire();
+            committer.release(acquired);
+            assertEquals(0, committer.size());
+            assertThrows(IllegalArgumentException.class, () -> committer.release(acquired), "released already");
+        }
+    }
+
+    @Test
     void shouldNameTheNewestClaimOnlyWhileItIsUncommitted()
     {
         try (ZeroqQueue queue = ZeroqQueue.local(4, 8))
