@@ -98,10 +98,12 @@ final class SlickEndpoints
             {
                 return false;
             }
+            // The stamp goes into the message before the reserve, so that the entry is one copy between reserve and
+            // publish, as in the C++ peer (and Agrona's write).
+            source.putLong(0, stamp);
             final long index = queue.reserve();
             final int offset = queue.offset(index);
             buffer.putBytes(offset, source, 0, payload);
-            buffer.putLong(offset, stamp);
             queue.publish(index);
             reservedEnd = index + 1;
             return true;
@@ -120,12 +122,12 @@ final class SlickEndpoints
                 return 0;
             }
             final AtomicBuffer buffer = this.buffer;
+            source.putLong(0, stamp);
             final long first = queue.reserveBatch(count);
             for (int i = 0; i < count; i++)
             {
                 final int offset = queue.offset(first + i);
                 buffer.putBytes(offset, source, 0, payload);
-                buffer.putLong(offset, stamp);
             }
             queue.publishBatch(first, count);
             reservedEnd = first + count;

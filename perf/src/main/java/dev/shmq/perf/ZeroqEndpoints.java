@@ -109,6 +109,9 @@ final class ZeroqEndpoints
         @Override
         public boolean offer(final long stamp)
         {
+            // The stamp goes into the message before the claim, so that the element is one copy between claim and
+            // commit, as in the C++ peer (and Agrona's write): consumers wait at this position until the commit.
+            source.putLong(0, stamp);
             final long position;
             if (waiting)
             {
@@ -132,7 +135,6 @@ final class ZeroqEndpoints
             }
             final int offset = queue.offset(position);
             buffer.putBytes(offset, source, 0, payload);
-            buffer.putLong(offset, stamp);
             queue.commit(position);
             return true;
         }
@@ -144,13 +146,13 @@ final class ZeroqEndpoints
             {
                 return offer(stamp) ? 1 : 0;
             }
+            source.putLong(0, stamp);
             final int claimed = queue.tryClaim(Math.min(limit, BATCH), range);
             final long first = range.position();
             for (int i = 0; i < claimed; i++)
             {
                 final int offset = queue.offset(first + i);
                 buffer.putBytes(offset, source, 0, payload);
-                buffer.putLong(offset, stamp);
             }
             queue.commit(range);
             return claimed;
