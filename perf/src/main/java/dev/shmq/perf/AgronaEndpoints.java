@@ -3,6 +3,7 @@ package dev.shmq.perf;
 import dev.shmq.core.ShmName;
 import org.agrona.IoUtil;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
@@ -103,17 +104,35 @@ final class AgronaEndpoints
     static final class Receiver implements MessageReceiver, MessageHandler
     {
         private final RingBuffer ring;
+        private final AtomicBuffer buffer;
+        private final int capacity;
+        private final int tailOffset;
+        private final int headOffset;
         private long lastStamp;
 
         Receiver(final RingBuffer ring)
         {
             this.ring = ring;
+            this.buffer = ring.buffer();
+            this.capacity = ring.capacity();
+            this.tailOffset = capacity + RingBufferDescriptor.TAIL_POSITION_OFFSET;
+            this.headOffset = capacity + RingBufferDescriptor.HEAD_POSITION_OFFSET;
         }
 
         @Override
         public int poll(final int limit)
         {
             return ring.read(this, limit);
+        }
+
+        @Override
+        public double fill()
+        {
+            // opaque, both: a snapshot of (producerPosition - consumerPosition) in bytes, records and padding
+            // included; the tail (the producers' cache line) is the extra line touched, the head is this reader's.
+            final long head = buffer.getLongOpaque(headOffset);
+            final long tail = buffer.getLongOpaque(tailOffset);
+            return FillHistogram.fraction(tail - head, capacity);
         }
 
         @Override

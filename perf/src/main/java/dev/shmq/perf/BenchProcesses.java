@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * The bench's child processes and what they leave behind: starts each role (a child JVM running {@link BenchWorker}
@@ -30,6 +31,13 @@ final class BenchProcesses
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
     private static final List<String> HEAP_OPTIONS = List.of("-Xms256m", "-Xmx256m", "-XX:+AlwaysPreTouch");
     private static final String BOUNDS_CHECKS_PROPERTY = "agrona.disable.bounds.checks";
+    private static final String PRINT_COMPILATION = "-XX:+PrintCompilation";
+    /** Output kept of a child printing its compilations: all of it, so {@link JitCheck} sees the whole run. */
+    private static final int PRINT_COMPILATION_CAPTURE_CHARS = 16 << 20;
+    // found anywhere in a line: -XX:+PrintCompilation writes a line in pieces, and a worker's line may come in between
+    private static final Pattern READY_LINE = Pattern.compile("READY$");
+    private static final String RESULT_PREFIX = "RESULT ";
+    private static final Pattern RESULT_LINE = Pattern.compile(RESULT_PREFIX);
 
     private final BenchOptions options;
     private final BenchPeers peers;
@@ -98,7 +106,10 @@ final class BenchProcesses
             {
                 throw new IllegalStateException("stopping: not starting " + system.id() + "-" + role);
             }
-            final ChildProcess child = ChildProcess.start(system.id() + "-" + role, new ProcessBuilder(command));
+            final int captureChars = !system.isNative() && options.jvmOptions.contains(PRINT_COMPILATION) ?
+                PRINT_COMPILATION_CAPTURE_CHARS : ChildProcess.DEFAULT_CAPTURE_CHARS;
+            final ChildProcess child =
+                ChildProcess.start(system.id() + "-" + role, new ProcessBuilder(command), captureChars);
             live.add(child);
             return child;
         }
@@ -126,22 +137,39 @@ final class BenchProcesses
 
     static ChildProcess awaitReady(final ChildProcess child)
     {
-        child.awaitLine("READY", READY_TIMEOUT);
+        child.awaitLine(READY_LINE, READY_TIMEOUT);
         return child;
     }
 
     /**
+     * Reads a child's {@code RESULT} line, also when the JVM printed part of a line of its own before it on the same
+     * line ({@code -XX:+PrintCompilation}). When the result names a timed window ({@code windowStartMs},
+     * {@code windowEndMs}) and the child printed its compilations, prints to standard error what {@link JitCheck}
+     * finds made not entrant inside the window.
+     *
      * @param child   a child that has been sent {@code GO}.
      * @param timeout how long to wait for its {@code RESULT} line.
      * @return the result's values, once the child has exited with status 0.
      */
     static Map<String, String> resultOf(final ChildProcess child, final Duration timeout)
     {
-        final Map<String, String> result = PeerLines.fields(child.awaitLine("RESULT", timeout));
+        final String line = child.awaitLine(RESULT_LINE, timeout);
+        final Map<String, String> result = PeerLines.fields(line.substring(line.indexOf(RESULT_PREFIX)));
         final int exit = child.waitFor(EXIT_TIMEOUT);
         if (0 != exit)
         {
             throw new IllegalStateException(child.name() + " exit=" + exit + " (expected 0)" + child.describe());
+        }
+        final String start = result.get("windowStartMs");
+        final String end = result.get("windowEndMs");
+        if (null != start && null != end)
+        {
+            final String stdout = child.stdout();
+            if (stdout.contains(JitCheck.MADE_NOT_ENTRANT))
+            {
+                System.err.println("jit-check " + child.name() + " window " + start + ".." + end + " ms: " +
+                    JitCheck.deoptsInWindow(stdout, Long.parseLong(start), Long.parseLong(end)));
+            }
         }
         return result;
     }

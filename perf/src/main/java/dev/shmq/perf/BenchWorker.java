@@ -23,7 +23,11 @@ public final class BenchWorker
 {
     private static final int POLL_LIMIT = 256;
     private static final int MAX_CHECK_INTERVAL = 1024;
-    private static final int REFUSED_CHECK_MASK = 1023;
+    private static final long MAX_CHECKED_RATE = 500_000_000;
+    private static final long MAX_CHECKED_BYTES_PER_SECOND = 50_000_000_000L;
+    private static final long DRAIN_MS = 500;
+    private static final int MAX_CHECKS = 1 << 21;
+    private static final int FILL_WARMUP_CALLS = 50_000;
     private static final long LOSS_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final long PACED_START_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final int WAKE_WARMUP_MESSAGES = 50_000;
@@ -154,18 +158,21 @@ public final class BenchWorker
     private void send() throws IOException
     {
         readyAndAwaitGo();
+        final long goUptimeMs = ManagementFactory.getRuntimeMXBean().getUptime();
+        final long goNanos = System.nanoTime();
         final int producer = spec.integer(WorkerSpec.INDEX, 0);
         final long count = spec.longValue(WorkerSpec.COUNT, 0);
-        final long durationNanos = TimeUnit.MILLISECONDS.toNanos(
-            spec.longValue(WorkerSpec.DURATION_MS, 1000) + spec.longValue(WorkerSpec.WARMUP_MS, 300));
+        final long warmupNanos = TimeUnit.MILLISECONDS.toNanos(spec.longValue(WorkerSpec.WARMUP_MS, 300));
+        final long durationNanos = TimeUnit.MILLISECONDS.toNanos(spec.longValue(WorkerSpec.DURATION_MS, 1000)) +
+            warmupNanos;
         try (BenchControl control = BenchControl.open(spec.string(WorkerSpec.CONTROL)))
         {
             final MessageSender sender = newSender(spec, control);
             final int checkInterval = checkInterval();
             final long start = System.nanoTime();
             long sent = 0;
+            long ticks = 0;
             long nextCheck = checkInterval;
-            long refused = 0;
             while (true)
             {
                 final long remaining = count > 0 ? count - sent : POLL_LIMIT;
@@ -175,9 +182,12 @@ public final class BenchWorker
                 }
                 final int offered = sender.offerBatch(sent, (int)Math.min(POLL_LIMIT, remaining));
                 sent += offered;
-                if (sent >= nextCheck || (0 == offered && 0 == (++refused & REFUSED_CHECK_MASK)))
+                // a refused offer ticks once, so the clock is read every checkInterval messages or refusals with no
+                // branch on whether the ring was full: first taken mid-run, one would deoptimise this loop there
+                ticks += Math.max(1, offered);
+                if (ticks >= nextCheck)
                 {
-                    nextCheck = sent + checkInterval;
+                    nextCheck = ticks + checkInterval;
                     if (0 == count && System.nanoTime() - start >= durationNanos)
                     {
                         break;
@@ -187,8 +197,22 @@ public final class BenchWorker
             final long end = System.nanoTime();
             sender.close();
             control.producerDone(producer, sent);
-            result("sent=" + sent + " nanos=" + (end - start));
+            result("sent=" + sent + " nanos=" + (end - start) + window(goUptimeMs, goNanos, start + warmupNanos, end));
         }
+    }
+
+    /**
+     * @param goUptimeMs the JVM's uptime at {@code GO}, milliseconds.
+     * @param goNanos    {@link System#nanoTime()} just after it.
+     * @param fromNanos  the timed window's start.
+     * @param toNanos    its end.
+     * @return the window as JVM uptime, the clock of {@code -XX:+PrintCompilation}, for {@link JitCheck}: whole
+     * milliseconds, rounded down, both ends.
+     */
+    private static String window(final long goUptimeMs, final long goNanos, final long fromNanos, final long toNanos)
+    {
+        return " windowStartMs=" + (goUptimeMs + TimeUnit.NANOSECONDS.toMillis(Math.max(0, fromNanos - goNanos))) +
+            " windowEndMs=" + (goUptimeMs + TimeUnit.NANOSECONDS.toMillis(Math.max(0, toNanos - goNanos)));
     }
 
     /**
@@ -200,6 +224,23 @@ public final class BenchWorker
         return Math.max(1, Math.min(MAX_CHECK_INTERVAL, spec.integer(WorkerSpec.SLOTS, 1024) / 8));
     }
 
+    /**
+     * @param checkInterval messages between progress checks.
+     * @return how many progress checks a throughput consumer keeps: its run (the count, or warm-up, duration and a
+     * drain) at a rate no transport reaches on one core, 500 M messages or 50 GB a second, at most 2^21; a longer run
+     * overwrites the last one kept.
+     */
+    private int progressChecks(final int checkInterval)
+    {
+        final long count = spec.longValue(WorkerSpec.COUNT, 0);
+        final long millis = spec.longValue(WorkerSpec.DURATION_MS, 1000) + spec.longValue(WorkerSpec.WARMUP_MS, 300) +
+            DRAIN_MS;
+        final long rate = Math.min(MAX_CHECKED_RATE,
+            MAX_CHECKED_BYTES_PER_SECOND / Math.max(1, spec.integer(WorkerSpec.PAYLOAD, Long.BYTES)));
+        final long messages = count > 0 ? count * spec.integer(WorkerSpec.PRODUCERS, 1) : rate / 1000 * millis;
+        return (int)Math.min(MAX_CHECKS, messages / checkInterval + 2);
+    }
+
     private void receive() throws IOException
     {
         final int consumer = spec.integer(WorkerSpec.INDEX, 0);
@@ -207,17 +248,29 @@ public final class BenchWorker
         final int consumers = spec.integer(WorkerSpec.CONSUMERS, 1);
         final int checkInterval = checkInterval();
         final long warmupNanos = TimeUnit.MILLISECONDS.toNanos(spec.longValue(WorkerSpec.WARMUP_MS, 300));
+        // time, count and ring fill at every progress check, allocated before GO; the window's start is picked
+        // after the run, so that no branch inside the loop is first taken when the warm-up ends (it was, once, and
+        // the JIT deoptimised the compiled loop right there, inside the timed window)
+        final int checks = progressChecks(checkInterval);
+        final int lastCheck = checks - 1;
+        final long[] checkNanos = new long[checks];
+        final long[] checkReceived = new long[checks];
+        final short[] checkFill = new short[checks];
+        final FillHistogram fillHistogram = new FillHistogram();
         try (BenchControl control = BenchControl.open(spec.string(WorkerSpec.CONTROL));
             MessageReceiver receiver = newReceiver(spec))
         {
+            final boolean hasFill = !Double.isNaN(receiver.fill());
+            warmFill(receiver);
             readyAndAwaitGo();
+            final long goUptimeMs = ManagementFactory.getRuntimeMXBean().getUptime();
+            final long goNanos = System.nanoTime();
             long received = 0;
             long nextCheck = checkInterval;
+            int check = 0;
             long firstNanos = 0;
-            long warmReceived = -1;
-            long warmNanos = 0;
             long lastNanos = 0;
-            long lastProgressNanos = System.nanoTime();
+            long lastProgressNanos = goNanos;
             long stampedReceived = 0;
             while (true)
             {
@@ -233,11 +286,11 @@ public final class BenchWorker
                     {
                         nextCheck = received + checkInterval;
                         control.received(consumer, received);
-                        if (warmReceived < 0 && System.nanoTime() - firstNanos >= warmupNanos)
-                        {
-                            warmReceived = received;
-                            warmNanos = System.nanoTime();
-                        }
+                        // clamped with a conditional move, not a branch: a run longer than planned keeps the last
+                        final int slot = Math.min(check++, lastCheck);
+                        checkNanos[slot] = System.nanoTime();
+                        checkReceived[slot] = received;
+                        checkFill[slot] = FillHistogram.bucket(receiver.fill());
                     }
                     continue;
                 }
@@ -260,14 +313,49 @@ public final class BenchWorker
                     break;
                 }
             }
-            if (warmReceived < 0)
-            {
-                warmReceived = 0;
-                warmNanos = firstNanos;
-            }
+            final int recorded = Math.min(check, checks);
+            final int warm = firstAtOrAfter(checkNanos, recorded, firstNanos + warmupNanos);
+            final long warmReceived = warm < recorded ? checkReceived[warm] : 0;
+            final long warmNanos = warm < recorded ? checkNanos[warm] : firstNanos;
+            fillHistogram.record(checkFill, warm, recorded);
+            final String fill = hasFill && fillHistogram.total() > 0 ?
+                " fill=" + FillHistogram.format(fillHistogram.median()) : "";
             result("received=" + received + " warmReceived=" + warmReceived + " warmNanos=" + warmNanos +
-                " lastNanos=" + lastNanos);
+                " lastNanos=" + lastNanos + fill + window(goUptimeMs, goNanos, warmNanos, lastNanos));
         }
+    }
+
+    /**
+     * Calls the fill sampling enough before {@code GO} for the JIT to compile it then: called only once per check,
+     * it would otherwise reach the compile thresholds, and be compiled on this process's one CPU, inside the window.
+     *
+     * @param receiver the consumer's receiver; its ring is still empty.
+     * @return the buckets summed, so that nothing is optimised away.
+     */
+    private static long warmFill(final MessageReceiver receiver)
+    {
+        long sum = 0;
+        for (int i = 0; i < FILL_WARMUP_CALLS; i++)
+        {
+            sum += FillHistogram.bucket(receiver.fill());
+        }
+        return sum;
+    }
+
+    /**
+     * @param nanos    check times, in order.
+     * @param recorded how many there are.
+     * @param from     the time wanted.
+     * @return the index of the first check at or after {@code from}, {@code recorded} if none.
+     */
+    private static int firstAtOrAfter(final long[] nanos, final int recorded, final long from)
+    {
+        int index = 0;
+        while (index < recorded && nanos[index] - from < 0)
+        {
+            index++;
+        }
+        return index;
     }
 
     // ------------------------------------------------------------------------------------------------------------

@@ -18,6 +18,18 @@ interface MessageReceiver extends AutoCloseable
     /** @return the stamp of the last message {@link #poll(int)} took. */
     long lastStamp();
 
+    /**
+     * How full the ring is: messages written and not yet read over what the ring holds. Reads the producers' side
+     * (an extra cache line), so a throughput consumer calls it once per progress check, not per message. A snapshot:
+     * the positions are read relaxed (opaque) or acquire, one after the other.
+     *
+     * @return a fraction in {@code [0, 1]}, or NaN for a transport without a ring (a socket).
+     */
+    default double fill()
+    {
+        return Double.NaN;
+    }
+
     @Override
     void close();
 }

@@ -147,12 +147,22 @@ final class SlickEndpoints
         private final AtomicBuffer buffer;
         private final SlickCursor cursor = new SlickCursor();
         private final SlickEntry entry = new SlickEntry();
+        private final int capacity;
         private long lastStamp;
 
         Receiver(final SlickQueue queue)
         {
             this.queue = queue;
             this.buffer = queue.buffer();
+            this.capacity = queue.capacity();
+        }
+
+        @Override
+        public double fill()
+        {
+            // the reserved index (the producers' cache line, the extra touch) read opaque by initialReadingIndex(),
+            // minus this reader's cursor (its own field): a snapshot; clamped to [0, 1], as producers may lap it
+            return FillHistogram.fraction(queue.initialReadingIndex() - cursor.position(), capacity);
         }
 
         @Override
@@ -184,11 +194,21 @@ final class SlickEndpoints
     {
         private final SlickQueue queue;
         private final SlickCursor cursor = new SlickCursor();
+        private final int capacity;
         private long lastStamp;
 
         DrainReceiver(final SlickQueue queue)
         {
             this.queue = queue;
+            this.capacity = queue.capacity();
+        }
+
+        @Override
+        public double fill()
+        {
+            // the reserved index (the producers' cache line, the extra touch) read opaque by initialReadingIndex(),
+            // minus this reader's cursor (its own field): a snapshot; clamped to [0, 1], as producers may lap it
+            return FillHistogram.fraction(queue.initialReadingIndex() - cursor.position(), capacity);
         }
 
         @Override
@@ -222,6 +242,7 @@ final class SlickEndpoints
         private final AtomicBuffer buffer;
         private final AtomicCursor cursor;
         private final SlickEntry entry = new SlickEntry();
+        private final int capacity;
         private long lastStamp;
 
         SharedCursorReceiver(final SlickQueue queue, final AtomicCursor cursor)
@@ -229,6 +250,15 @@ final class SlickEndpoints
             this.queue = queue;
             this.buffer = queue.buffer();
             this.cursor = cursor;
+            this.capacity = queue.capacity();
+        }
+
+        @Override
+        public double fill()
+        {
+            // the reserved index (the producers' cache line, the extra touch) read opaque by initialReadingIndex(),
+            // minus the cursor the consumers share (acquire): a snapshot; clamped to [0, 1], as producers may lap it
+            return FillHistogram.fraction(queue.initialReadingIndex() - cursor.load(), capacity);
         }
 
         @Override

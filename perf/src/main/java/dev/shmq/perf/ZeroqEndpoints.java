@@ -4,6 +4,7 @@ import dev.shmq.core.MessageHandler;
 import dev.shmq.core.PhasedBackoffIdleStrategy;
 import dev.shmq.core.QueueConfig;
 import dev.shmq.zeroq.ZeroqConfig;
+import dev.shmq.zeroq.ZeroqDescriptor;
 import dev.shmq.zeroq.ZeroqQueue;
 import dev.shmq.zeroq.ZeroqRange;
 import org.agrona.DirectBuffer;
@@ -170,6 +171,7 @@ final class ZeroqEndpoints
         private final ZeroqQueue queue;
         private final AtomicBuffer buffer;
         private final boolean waiting;
+        private final int capacity;
         private long lastStamp;
 
         Receiver(final ZeroqQueue queue, final boolean waiting)
@@ -177,6 +179,18 @@ final class ZeroqEndpoints
             this.queue = queue;
             this.buffer = queue.buffer();
             this.waiting = waiting;
+            this.capacity = queue.capacity();
+        }
+
+        @Override
+        public double fill()
+        {
+            // opaque, both: a snapshot of enqueue_pos - dequeue_pos; enqueue_pos is the producers' cache line (the
+            // extra touch), dequeue_pos the consumers'. Not size(): its clamps are branches, and one first taken
+            // mid-run (a full ring, say) would deoptimise the consumer's loop there
+            final long dequeue = buffer.getLongOpaque(ZeroqDescriptor.DEQUEUE_POS_OFFSET);
+            final long enqueue = buffer.getLongOpaque(ZeroqDescriptor.ENQUEUE_POS_OFFSET);
+            return FillHistogram.fraction(enqueue - dequeue, capacity);
         }
 
         @Override
@@ -226,11 +240,26 @@ final class ZeroqEndpoints
     static final class DrainReceiver implements MessageReceiver, MessageHandler
     {
         private final ZeroqQueue queue;
+        private final AtomicBuffer buffer;
+        private final int capacity;
         private long lastStamp;
 
         DrainReceiver(final ZeroqQueue queue)
         {
             this.queue = queue;
+            this.buffer = queue.buffer();
+            this.capacity = queue.capacity();
+        }
+
+        @Override
+        public double fill()
+        {
+            // opaque, both: a snapshot of enqueue_pos - dequeue_pos; enqueue_pos is the producers' cache line (the
+            // extra touch), dequeue_pos the consumers'. Not size(): its clamps are branches, and one first taken
+            // mid-run (a full ring, say) would deoptimise the consumer's loop there
+            final long dequeue = buffer.getLongOpaque(ZeroqDescriptor.DEQUEUE_POS_OFFSET);
+            final long enqueue = buffer.getLongOpaque(ZeroqDescriptor.ENQUEUE_POS_OFFSET);
+            return FillHistogram.fraction(enqueue - dequeue, capacity);
         }
 
         @Override

@@ -149,6 +149,47 @@ inline std::vector<uint8_t> message_of(const size_t payload)
     return message;
 }
 
+// (written and not yet read) / capacity, clamped to [0, 1]: a snapshot may be behind by either side, and a lossy
+// ring's producers may lap the reader.
+inline double fill_fraction(const uint64_t written, const uint64_t read, const uint64_t capacity)
+{
+    const int64_t ahead = static_cast<int64_t>(written - read);
+    return static_cast<double>(std::clamp<int64_t>(ahead, 0, static_cast<int64_t>(capacity))) /
+        static_cast<double>(capacity);
+}
+
+// How full the ring was at each progress check of the timed window, as dev.shmq.perf.FillHistogram: 1001 fixed
+// buckets of 1/1000, the median printed as fill=0.123.
+struct FillHistogram
+{
+    static constexpr int BUCKETS = 1001;
+    uint64_t counts[BUCKETS] = {};
+    uint64_t total = 0;
+
+    void record(const double fraction)
+    {
+        const int bucket = std::clamp(static_cast<int>(fraction * (BUCKETS - 1) + 0.5), 0, BUCKETS - 1);
+        counts[bucket]++;
+        total++;
+    }
+
+    // The lower middle bucket for an even count; call only with samples.
+    double median() const
+    {
+        const uint64_t rank = (total + 1) / 2;
+        uint64_t seen = 0;
+        for (int bucket = 0; bucket < BUCKETS; bucket++)
+        {
+            seen += counts[bucket];
+            if (seen >= rank)
+            {
+                return bucket / static_cast<double>(BUCKETS - 1);
+            }
+        }
+        return 1.0;
+    }
+};
+
 // What a throughput run's consumer reports, as dev.shmq.perf.BenchWorker's recv role does.
 struct ReceiveResult
 {
@@ -156,13 +197,28 @@ struct ReceiveResult
     int64_t warm_received = 0;
     int64_t warm_nanos = 0;
     int64_t last = 0;
+    FillHistogram fill;
+
+    // " fill=0.123" for the RESULT line, or nothing when no check fell inside the window.
+    std::string fill_field() const
+    {
+        if (fill.total == 0)
+        {
+            return "";
+        }
+        char text[32];
+        std::snprintf(text, sizeof(text), " fill=%.3f", fill.median());
+        return text;
+    }
 };
 
-// The consumer side of a throughput run: take() takes up to POLL_LIMIT messages and returns how many. Reports
-// progress through the control object, and ends once every producer is done and the consumers together received
-// what they sent, or nothing arrived for LOSS_TIMEOUT_NANOS (a lossy queue).
-template <typename Take>
-ReceiveResult receive_loop(const Control& control, const uint64_t slots, Take take)
+// The consumer side of a throughput run: take() takes up to POLL_LIMIT messages and returns how many; fill() is
+// how full the ring is (fill_fraction), sampled at each progress check of the timed window only: it reads the
+// producers' position, an extra cache line. Reports progress through the control object, and ends once every
+// producer is done and the consumers together received what they sent, or nothing arrived for LOSS_TIMEOUT_NANOS
+// (a lossy queue).
+template <typename Take, typename Fill>
+ReceiveResult receive_loop(const Control& control, const uint64_t slots, Take take, Fill fill)
 {
     const int consumer = static_cast<int>(arg_long("index", 0));
     const int producers = static_cast<int>(arg_long("producers", 1));
@@ -194,6 +250,10 @@ ReceiveResult receive_loop(const Control& control, const uint64_t slots, Take ta
                 {
                     result.warm_received = static_cast<int64_t>(result.received);
                     result.warm_nanos = now_nanos();
+                }
+                if (result.warm_received >= 0)
+                {
+                    result.fill.record(fill());
                 }
             }
             continue;

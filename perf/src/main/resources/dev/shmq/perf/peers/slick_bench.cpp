@@ -132,11 +132,20 @@ void receive()
             taken++;
         }
         return taken;
+    }, [&]
+    {
+        // relaxed, both: a snapshot of the reserved index (the producers' cache line, the extra touch, once per
+        // progress check) minus this reader's cursor, or the cursor the consumers share; over the ring size
+        const uint64_t reserved =
+            q.queue.header()->reserved.load(std::memory_order_relaxed) >> sq::RESERVED_INDEX_SHIFT;
+        const uint64_t cursor =
+            q.shared_cursor != nullptr ? q.shared_cursor->load(std::memory_order_relaxed) : q.cursor;
+        return fill_fraction(reserved, cursor, q.queue.size());
     });
-    std::printf("RESULT received=%llu warmReceived=%lld warmNanos=%lld lastNanos=%lld lastStamp=%llu\n",
+    std::printf("RESULT received=%llu warmReceived=%lld warmNanos=%lld lastNanos=%lld lastStamp=%llu%s\n",
         static_cast<unsigned long long>(result.received), static_cast<long long>(result.warm_received),
         static_cast<long long>(result.warm_nanos), static_cast<long long>(result.last),
-        static_cast<unsigned long long>(stamp));
+        static_cast<unsigned long long>(stamp), result.fill_field().c_str());
 }
 
 void write_one(shmq_peer::SlickQueue& queue, const std::vector<uint8_t>& message, const int64_t stamp)

@@ -99,10 +99,17 @@ void receive()
             taken++;
         }
         return taken;
+    }, [&]
+    {
+        // relaxed, both: a snapshot of enqueue_pos - dequeue_pos; enqueue_pos is the producers' cache line (the
+        // extra touch, once per progress check), dequeue_pos this consumer's
+        const uint64_t dequeue = queue.header->dequeue_pos.load(std::memory_order_relaxed);
+        const uint64_t enqueue = queue.header->enqueue_pos.load(std::memory_order_relaxed);
+        return fill_fraction(enqueue, dequeue, queue.mask + 1);
     });
-    std::printf("RESULT received=%llu warmReceived=%lld warmNanos=%lld lastNanos=%lld\n",
+    std::printf("RESULT received=%llu warmReceived=%lld warmNanos=%lld lastNanos=%lld%s\n",
         static_cast<unsigned long long>(result.received), static_cast<long long>(result.warm_received),
-        static_cast<long long>(result.warm_nanos), static_cast<long long>(result.last));
+        static_cast<long long>(result.warm_nanos), static_cast<long long>(result.last), result.fill_field().c_str());
 }
 
 void ping()
