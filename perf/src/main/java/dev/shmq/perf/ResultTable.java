@@ -14,7 +14,7 @@ final class ResultTable
     private static final double NANOS_PER_MICRO = 1000.0;
     private static final double MEGA = 1_000_000.0;
     private static final String HEADER_FORMAT =
-        "%-9s %-22s %-11s %10s %10s %9s %9s %9s %9s %9s %8s %8s  %s%n";
+        "%-9s %-22s %-11s %10s %10s %5s %9s %9s %9s %9s %9s %8s %8s  %s%n";
 
     private final List<BenchResult> results;
 
@@ -104,7 +104,7 @@ final class ResultTable
     {
         final StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, HEADER_FORMAT, "scenario", "system", "payload", "msg/s", "MB/s",
-            "p50 us", "p90 us", "p99 us", "p99.9 us", "max us", "x unix", "x agrona", "note"));
+            "fill", "p50 us", "p90 us", "p99 us", "p99.9 us", "max us", "x unix", "x agrona", "note"));
         String scenario = null;
         for (final BenchResult row : results)
         {
@@ -119,6 +119,7 @@ final class ResultTable
                 Payloads.label(row.payload),
                 row.hasThroughput() ? rate(row.messagesPerSecond) : "-",
                 row.hasThroughput() ? String.format(Locale.ROOT, "%.1f", row.bytesPerSecond() / MEGA) : "-",
+                Double.isNaN(row.fill) ? "-" : String.format(Locale.ROOT, "%.2f", row.fill),
                 micros(row.percentileNanos(50)),
                 micros(row.percentileNanos(90)),
                 micros(row.percentileNanos(99)),
@@ -134,13 +135,14 @@ final class ResultTable
     String csv()
     {
         final StringBuilder out = new StringBuilder(
-            "scenario,system,payload,msgs_per_s,bytes_per_s,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,x_unix,x_agrona," +
+            "scenario,system,payload,msgs_per_s,bytes_per_s,fill,p50_ns,p90_ns,p99_ns,p999_ns,max_ns,x_unix,x_agrona," +
             "note\n");
         for (final BenchResult row : results)
         {
             out.append(String.join(",",
                 row.scenario, row.system, Integer.toString(row.payload),
                 plain(row.messagesPerSecond), plain(row.bytesPerSecond()),
+                Double.isNaN(row.fill) ? "" : String.format(Locale.ROOT, "%.3f", row.fill),
                 plain(row.percentileNanos(50)), plain(row.percentileNanos(90)), plain(row.percentileNanos(99)),
                 plain(row.percentileNanos(99.9)), plain(row.maxNanos()),
                 plain(ratioToUnix(row)), plain(ratioToAgrona(row)),

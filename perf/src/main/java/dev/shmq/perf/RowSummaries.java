@@ -93,10 +93,6 @@ final class RowSummaries
         }
         note.append(far);
         final double fill = medianFill(basis);
-        if (!Double.isNaN(fill))
-        {
-            note.append(String.format(Locale.ROOT, "; ring fill %.2f", fill));
-        }
         if (null != median.note && !median.note.isEmpty())
         {
             note.append("; ").append(median.note);
