@@ -4,7 +4,8 @@
 # each side, the after/before ratio, and "noise" when either side's spread is wider than the effect.
 #
 #   perf/ab.sh BEFORE_REV AFTER_REV [PAIRS] [-- bench options]
-#   perf/ab.sh f353830 HEAD 8 -- --systems shmq-slick,shmq-zeroq-spin --scenarios tp,rtt --payloads 8,64 --pin
+#   perf/ab.sh defba3b HEAD 3 -- --systems shmq-zeroq-spin,cpp-zeroq --scenarios tp,rtt --payloads 8,64 --runs 5
+# Both revisions must accept the options: before defba3b the bench took --repeat N and --pin instead.
 #
 # Needs only what the build needs (JDK 17, Maven, python3 for the summary). Results stay under target/ab/.
 set -euo pipefail
@@ -15,7 +16,7 @@ pairs=${3:-8}
 shift $(( $# < 3 ? $# : 3 ))
 [ "${1:-}" = "--" ] && shift
 options=("$@")
-[ ${#options[@]} -eq 0 ] && options=(--systems shmq-slick,shmq-zeroq-spin --scenarios tp,rtt --payloads 8,64 --repeat 1 --pin)
+[ ${#options[@]} -eq 0 ] && options=(--systems shmq-slick,shmq-zeroq-spin --scenarios tp,rtt --payloads 8,64 --runs 3 --bounds-checks on)
 
 work=$(pwd)/target/ab
 rm -rf "$work" && mkdir -p "$work"
