@@ -9,10 +9,11 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Checks a suite's runs against the project's performance goals. A ratio goal is judged on pairs: the row's run and
- * its baseline's run of the same round (they ran back to back), both kept ({@link RowSummaries#isKept}). MET when
- * every pair's ratio is on the goal's side, MISSED when every pair's is on the other, NOISY when the pairs' spread
- * straddles the goal: the spread is wider than the margin, so the run cannot tell. Each line gives the median ratio,
- * its min..max and the number of pairs.
+ * its baseline's run of the same round (they ran back to back), both kept ({@link RowSummaries#isKept}). The spread
+ * is the pairs' interquartile range (nearest rank: with 7 pairs, the second lowest to the second highest, so one
+ * stray pair on each side does not decide). MET when the whole spread is on the goal's side, MISSED when it is all
+ * on the other, NOISY when it straddles the goal: the spread is wider than the margin, so the run cannot tell. Each
+ * line gives the median ratio, the spread, min..max and the number of pairs.
  */
 final class GoalReport
 {
@@ -30,6 +31,8 @@ final class GoalReport
     private static final double IDLE_CPU = 0.05;
     private static final double TAIL = 99.9;
     private static final double MEDIAN = 50;
+    private static final double LOWER_QUARTILE = 0.25;
+    private static final double UPPER_QUARTILE = 0.75;
 
     private final ResultTable table;
     private final List<BenchResult> runs;
@@ -117,7 +120,7 @@ final class GoalReport
             {
                 ratios.add(frame.bytesPerSecond() / memcpy.bytesPerSecond());
             }
-            lines.add(atLeast(goal, new Pairs(ratios, "each kept run over memcpy " +
+            lines.add(atLeast(goal, new Pairs(ratios, "kept runs over memcpy at " +
                 String.format(Locale.ROOT, "%.2f GB/s", memcpy.bytesPerSecond() / 1e9)), FRAME_OVER_MEMCPY));
         }
     }
@@ -203,7 +206,7 @@ final class GoalReport
                 ratios.add(value.applyAsDouble(run) / value.applyAsDouble(other));
             }
         }
-        return new Pairs(ratios, "pairs of kept runs of one round against " + baseline);
+        return new Pairs(ratios, "pairs of one round against " + baseline);
     }
 
     /** @return the goal's line for "ratio at least {@code goal}", or null when its subject did not run. */
@@ -231,15 +234,16 @@ final class GoalReport
                 pairs.detail);
         }
         ratios.sort(Double::compare);
-        final double min = ratios.get(0);
-        final double max = ratios.get(ratios.size() - 1);
+        final int last = ratios.size() - 1;
+        final double low = ratios.get((int)Math.floor(last * LOWER_QUARTILE));
+        final double high = ratios.get((int)Math.ceil(last * UPPER_QUARTILE));
         final double median = ratios.get(ratios.size() / 2);
         final String verdict;
-        if (higher ? min >= goal : max <= goal)
+        if (higher ? low >= goal : high <= goal)
         {
             verdict = "MET";
         }
-        else if (higher ? max < goal : min > goal)
+        else if (higher ? high < goal : low > goal)
         {
             verdict = "MISSED";
         }
@@ -247,8 +251,8 @@ final class GoalReport
         {
             verdict = "NOISY";
         }
-        return String.format(Locale.ROOT, "%s: %s (ratio %.2fx, %.2f..%.2f over %d %s)", name, verdict, median,
-            min, max, ratios.size(), pairs.detail);
+        return String.format(Locale.ROOT, "%s: %s (ratio %.2fx, spread %.2f..%.2f, all %.2f..%.2f, %d %s)", name,
+            verdict, median, low, high, ratios.get(0), ratios.get(last), ratios.size(), pairs.detail);
     }
 
     static double idleFraction(final String note)

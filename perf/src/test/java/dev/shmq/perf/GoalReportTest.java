@@ -16,13 +16,21 @@ class GoalReportTest
     @Test
     void shouldSayMetOnlyWhenEveryPairIsOnTheGoalsSide()
     {
-        assertTrue(GoalReport.atLeast("g", pairs(1.1, 1.3, 1.2), 1.0).startsWith("g: MET (ratio 1.20x, 1.10..1.30"),
-            GoalReport.atLeast("g", pairs(1.1, 1.3, 1.2), 1.0));
+        assertTrue(GoalReport.atLeast("g", pairs(1.1, 1.3, 1.2), 1.0).startsWith("g: MET (ratio 1.20x, spread " +
+            "1.10..1.30"), GoalReport.atLeast("g", pairs(1.1, 1.3, 1.2), 1.0));
         assertTrue(GoalReport.atLeast("g", pairs(0.7, 0.9, 0.8), 1.0).startsWith("g: MISSED"));
         assertTrue(GoalReport.atLeast("g", pairs(0.7, 1.3, 1.2), 1.0).startsWith("g: NOISY"));
         assertTrue(GoalReport.atMost("g", pairs(0.7, 0.9, 0.8), 1.0).startsWith("g: MET"));
         assertTrue(GoalReport.atMost("g", pairs(1.1, 1.3, 1.2), 1.0).startsWith("g: MISSED"));
         assertTrue(GoalReport.atMost("g", pairs(0.9, 1.3, 1.2), 1.0).startsWith("g: NOISY"));
+    }
+
+    @Test
+    void shouldLetNeitherOneStrayPairDecide()
+    {
+        final String line = GoalReport.atLeast("g", pairs(0.7, 1.2, 1.3, 1.25, 1.4, 1.22, 2.5), 1.0);
+        assertTrue(line.startsWith("g: MET (ratio 1.25x, spread 1.20..1.40, all 0.70..2.50, 7 test pairs)"), line);
+        assertTrue(GoalReport.atLeast("g", pairs(0.7, 0.8, 1.3, 1.25, 1.4, 1.22, 2.5), 1.0).startsWith("g: NOISY"));
     }
 
     @Test
@@ -58,8 +66,8 @@ class GoalReportTest
         final List<String> goals = new GoalReport(new ResultTable(rows), runs, NEAR).evaluate();
 
         assertEquals(1, goals.size(), goals.toString());
-        assertTrue(goals.get(0).startsWith("zeroq >= C++ zeroq, 1P1C 64 B: MET (ratio 1.20x, 1.20..1.20 over 4"),
-            goals.get(0));
+        assertTrue(goals.get(0).startsWith("zeroq >= C++ zeroq, 1P1C 64 B: MET (ratio 1.20x, spread 1.20..1.20, " +
+            "all 1.20..1.20, 4 pairs of one round against cpp-zeroq)"), goals.get(0));
         assertTrue(rows.get(0).note.startsWith("kept 4 of 5 runs"), rows.get(0).note);
         assertTrue(rows.get(0).note.contains("far: 1 at 3.00M msg/s"), rows.get(0).note);
         assertEquals(12e6, rows.get(0).messagesPerSecond);
