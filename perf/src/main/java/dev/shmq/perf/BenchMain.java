@@ -21,6 +21,9 @@ import java.util.Set;
  */
 public final class BenchMain
 {
+    /** Kept runs per wake-up row: each takes seconds (the idle waiter's CPU is measured over one). */
+    private static final int WAKE_RUNS = 3;
+
     private final BenchOptions options;
     private final Path outDirectory;
     private final String prefix = "shmq-bench-" + ProcessHandle.current().pid() + "-";
@@ -163,10 +166,13 @@ public final class BenchMain
         if (options.scenarios.contains(BenchOptions.Scenario.WAKE) &&
             (systems.contains(BenchSystem.ZEROQ) || systems.contains(BenchSystem.ZEROQ_SPIN)))
         {
+            final List<Runnable> rows = new ArrayList<>();
             for (final String idle : options.idleStrategies)
             {
-                plan.add(() -> once(() -> scenarios.wake(idle)));
+                rows.add(() -> scenarios.wake(idle));
             }
+            final int runs = Math.min(WAKE_RUNS, options.runs);
+            plan.add(() -> scenarios.interleaved(rows, runs, runs + BenchOptions.EXTRA_ROUNDS));
         }
         return plan;
     }

@@ -33,14 +33,15 @@ final class BenchReport
      */
     void publish(final List<BenchResult> runs, final PlacementProbe probe, final double seconds)
     {
-        final double fastest = probe.fastestNanos();
-        final List<BenchResult> results = RowSummaries.summarise(runs, fastest);
+        final double near = probe.nearNanos();
+        final List<BenchResult> results = RowSummaries.summarise(runs, near);
         final ResultTable table = new ResultTable(results);
         final String text = table.format();
-        final List<String> goals = new GoalReport(table, runs, fastest).evaluate();
-        final String placement = Double.isInfinite(fastest) ? "no placement probe succeeded: every run kept" :
-            String.format(Locale.ROOT, "placement probe: fastest cache-line round trip %.0f ns; a run is kept when " +
-                "both its probes are within %.1fx of it (%d probes failed); runs.csv has every run", fastest,
+        final List<String> goals = new GoalReport(table, runs, near).evaluate();
+        final String placement = Double.isInfinite(near) ? "no placement probe succeeded: every run kept" :
+            String.format(Locale.ROOT, "placement probe: near reference %.0f ns (cache-line round trip, %.0fth " +
+                "percentile of the suite's probes); a run is kept when both its probes are within %.1fx of it (%d " +
+                "probes failed); runs.csv has every run", near, PlacementProbe.REFERENCE_PERCENTILE,
                 PlacementProbe.FAR_FACTOR, probe.failures());
         out.println();
         out.println("Scenarios: tp = 1P1C throughput; tp2 = 2P2C throughput; rtt = round trip over two queues; " +
@@ -62,7 +63,7 @@ final class BenchReport
         write(results, text, goals, table, seconds);
         try
         {
-            Files.writeString(outDirectory.resolve("runs.csv"), ResultTable.runsCsv(runs, fastest),
+            Files.writeString(outDirectory.resolve("runs.csv"), ResultTable.runsCsv(runs, near),
                 StandardCharsets.UTF_8);
         }
         catch (final IOException ex)

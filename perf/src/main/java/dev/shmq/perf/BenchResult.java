@@ -82,14 +82,14 @@ final class BenchResult
     }
 
     /**
-     * @param fastestProbeNanos the fastest probe of the suite.
+     * @param nearProbeNanos the suite's near reference.
      * @return true if either probe around this run was slower than {@link PlacementProbe#FAR_FACTOR} times the
-     *         fastest, or missing: the two CPUs were far apart (or unknown) while it ran.
+     *         near reference, or missing: the two CPUs were far apart (or unknown) while it ran.
      */
-    boolean isFar(final double fastestProbeNanos)
+    boolean isFar(final double nearProbeNanos)
     {
-        return PlacementProbe.isFar(probeBeforeNanos, fastestProbeNanos) ||
-            PlacementProbe.isFar(probeAfterNanos, fastestProbeNanos);
+        return PlacementProbe.isFar(probeBeforeNanos, nearProbeNanos) ||
+            PlacementProbe.isFar(probeAfterNanos, nearProbeNanos);
     }
 
     static BenchResult throughput(

@@ -65,7 +65,7 @@ final class BenchScenarios
         return results;
     }
 
-    /** @return the placement probe, whose fastest round trip judges every run at the end. */
+    /** @return the placement probe, whose near reference judges every run at the end. */
     PlacementProbe probe()
     {
         return probe;
@@ -111,7 +111,7 @@ final class BenchScenarios
                     active.remove(row);
                     kept[rows.indexOf(row)] = keep;
                 }
-                else if (!run.isFar(probe.fastestNanos()))
+                else if (!run.isFar(probe.nearNanos()))
                 {
                     kept[rows.indexOf(row)]++;
                 }

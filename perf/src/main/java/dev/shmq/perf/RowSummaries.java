@@ -24,10 +24,10 @@ final class RowSummaries
 
     /**
      * @param runs         every run, in run order.
-     * @param fastestProbe the suite's fastest placement probe, in nanoseconds (infinite: no probe, keep all).
+     * @param nearProbe the suite's near reference (see PlacementProbe), in nanoseconds (infinite: no probe, keep all).
      * @return one row per scenario, system and payload, in the order each first ran.
      */
-    static List<BenchResult> summarise(final List<BenchResult> runs, final double fastestProbe)
+    static List<BenchResult> summarise(final List<BenchResult> runs, final double nearProbe)
     {
         final Map<String, List<BenchResult>> byRow = new LinkedHashMap<>();
         for (final BenchResult run : runs)
@@ -37,24 +37,24 @@ final class RowSummaries
         final List<BenchResult> rows = new ArrayList<>();
         for (final List<BenchResult> row : byRow.values())
         {
-            rows.add(summariseRow(row, fastestProbe));
+            rows.add(summariseRow(row, nearProbe));
         }
         return rows;
     }
 
     /**
      * @param run          one run.
-     * @param fastestProbe the suite's fastest probe (infinite: nothing was probed).
+     * @param nearProbe the suite's near reference (infinite: nothing was probed).
      * @return true if the run counts: its probes said near, or nothing was probed.
      */
-    static boolean isKept(final BenchResult run, final double fastestProbe)
+    static boolean isKept(final BenchResult run, final double nearProbe)
     {
         // The limits are the yardstick, not a subject: the cache-line round trip is the probe itself, and memcpy
         // runs on one CPU.
-        return Double.isInfinite(fastestProbe) || LIMITS.equals(run.scenario) || !run.isFar(fastestProbe);
+        return Double.isInfinite(nearProbe) || LIMITS.equals(run.scenario) || !run.isFar(nearProbe);
     }
 
-    private static BenchResult summariseRow(final List<BenchResult> runs, final double fastestProbe)
+    private static BenchResult summariseRow(final List<BenchResult> runs, final double nearProbe)
     {
         final List<BenchResult> measured = new ArrayList<>();
         for (final BenchResult run : runs)
@@ -68,7 +68,7 @@ final class RowSummaries
         final List<BenchResult> kept = new ArrayList<>();
         for (final BenchResult run : measured)
         {
-            if (isKept(run, fastestProbe))
+            if (isKept(run, nearProbe))
             {
                 kept.add(run);
             }
@@ -80,7 +80,7 @@ final class RowSummaries
         final BenchResult first = basis.get(0);
         if (first.hasThroughput())
         {
-            return throughputRow(basis, count, farRates(measured, fastestProbe, kept.isEmpty()));
+            return throughputRow(basis, count, farRates(measured, nearProbe, kept.isEmpty()));
         }
         return latencyRow(basis, count);
     }
@@ -105,7 +105,7 @@ final class RowSummaries
         return median.withFill(fill).withNote(note.toString());
     }
 
-    private static String farRates(final List<BenchResult> measured, final double fastestProbe, final boolean none)
+    private static String farRates(final List<BenchResult> measured, final double nearProbe, final boolean none)
     {
         if (none)
         {
@@ -114,7 +114,7 @@ final class RowSummaries
         final List<Double> rates = new ArrayList<>();
         for (final BenchResult run : measured)
         {
-            if (!isKept(run, fastestProbe))
+            if (!isKept(run, nearProbe))
             {
                 rates.add(run.messagesPerSecond);
             }

@@ -23,7 +23,7 @@ class BenchOptionsTest
         assertEquals(List.of(8, 64, 1024, 65536, Payloads.FRAME), options.payloads);
         assertEquals(Runtime.getRuntime().availableProcessors() >= 2, options.pin, "pinned where there are 2 CPUs");
         assertEquals(7, options.runs);
-        assertEquals(14, options.maxRounds);
+        assertEquals(10, options.maxRounds);
         assertTrue(options.boundsChecksOn && options.boundsChecksOff);
         assertFalse(options.full);
     }
@@ -44,7 +44,7 @@ class BenchOptionsTest
         assertEquals(1000, options.count);
         assertFalse(options.pin);
         assertEquals(3, options.runs);
-        assertEquals(6, options.maxRounds);
+        assertEquals(6, options.maxRounds, "3 + 3");
         assertFalse(options.boundsChecksOn);
         assertTrue(options.boundsChecksOff);
         assertEquals(Paths.get("/tmp/x"), options.out);
