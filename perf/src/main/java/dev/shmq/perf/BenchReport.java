@@ -57,7 +57,8 @@ final class BenchReport
         out.println();
         out.println(placement);
         out.println();
-        out.println("Goals (MET/MISSED only when every pair of one round is on one side of the goal, else NOISY):");
+        out.println("Goals (pairs of one round; MET/MISSED only when their spread, the interquartile range, is all " +
+            "on one side of the goal, else NOISY):");
         goals.forEach((line) -> out.println("  " + line));
         out.printf(Locale.ROOT, "%nwall time %.1f s%n", seconds);
         write(results, text, goals, table, seconds);
