@@ -31,17 +31,6 @@ final class BenchResult
         final int payload,
         final double messagesPerSecond,
         final Histogram histogram,
-        final String note)
-    {
-        this(scenario, system, payload, messagesPerSecond, histogram, note, 0, NO_PROBE, NO_PROBE, Double.NaN);
-    }
-
-    BenchResult(
-        final String scenario,
-        final String system,
-        final int payload,
-        final double messagesPerSecond,
-        final Histogram histogram,
         final String note,
         final int round,
         final double probeBeforeNanos,
@@ -95,18 +84,19 @@ final class BenchResult
     static BenchResult throughput(
         final String scenario, final String system, final int payload, final double rate, final String note)
     {
-        return new BenchResult(scenario, system, payload, rate, null, note);
+        return new BenchResult(scenario, system, payload, rate, null, note, 0, NO_PROBE, NO_PROBE, Double.NaN);
     }
 
     static BenchResult latency(
         final String scenario, final String system, final int payload, final Histogram histogram, final String note)
     {
-        return new BenchResult(scenario, system, payload, Double.NaN, histogram, note);
+        return new BenchResult(scenario, system, payload, Double.NaN, histogram, note, 0, NO_PROBE, NO_PROBE,
+            Double.NaN);
     }
 
     static BenchResult missing(final String scenario, final String system, final int payload, final String note)
     {
-        return new BenchResult(scenario, system, payload, Double.NaN, null, note);
+        return new BenchResult(scenario, system, payload, Double.NaN, null, note, 0, NO_PROBE, NO_PROBE, Double.NaN);
     }
 
     boolean hasThroughput()

@@ -185,12 +185,7 @@ final class ZeroqEndpoints
         @Override
         public double fill()
         {
-            // opaque, both: a snapshot of enqueue_pos - dequeue_pos; enqueue_pos is the producers' cache line (the
-            // extra touch), dequeue_pos the consumers'. Not size(): its clamps are branches, and one first taken
-            // mid-run (a full ring, say) would deoptimise the consumer's loop there
-            final long dequeue = buffer.getLongOpaque(ZeroqDescriptor.DEQUEUE_POS_OFFSET);
-            final long enqueue = buffer.getLongOpaque(ZeroqDescriptor.ENQUEUE_POS_OFFSET);
-            return FillHistogram.fraction(enqueue - dequeue, capacity);
+            return ZeroqEndpoints.fill(buffer, capacity);
         }
 
         @Override
@@ -237,6 +232,17 @@ final class ZeroqEndpoints
         }
     }
 
+    /** The ring's fill for {@link MessageReceiver#fill()}: {@code (enqueue_pos - dequeue_pos) / capacity}. */
+    private static double fill(final AtomicBuffer buffer, final int capacity)
+    {
+        // opaque, both: a snapshot. Both positions share the header line, which the other side's CAS takes, so this
+        // is the extra touch (once per progress check). Not size(): its clamps are branches, and one first taken
+        // mid-run (a full ring, say) would deoptimise the consumer's loop there.
+        final long dequeue = buffer.getLongOpaque(ZeroqDescriptor.DEQUEUE_POS_OFFSET);
+        final long enqueue = buffer.getLongOpaque(ZeroqDescriptor.ENQUEUE_POS_OFFSET);
+        return FillHistogram.fraction(enqueue - dequeue, capacity);
+    }
+
     static final class DrainReceiver implements MessageReceiver, MessageHandler
     {
         private final ZeroqQueue queue;
@@ -254,12 +260,7 @@ final class ZeroqEndpoints
         @Override
         public double fill()
         {
-            // opaque, both: a snapshot of enqueue_pos - dequeue_pos; enqueue_pos is the producers' cache line (the
-            // extra touch), dequeue_pos the consumers'. Not size(): its clamps are branches, and one first taken
-            // mid-run (a full ring, say) would deoptimise the consumer's loop there
-            final long dequeue = buffer.getLongOpaque(ZeroqDescriptor.DEQUEUE_POS_OFFSET);
-            final long enqueue = buffer.getLongOpaque(ZeroqDescriptor.ENQUEUE_POS_OFFSET);
-            return FillHistogram.fraction(enqueue - dequeue, capacity);
+            return ZeroqEndpoints.fill(buffer, capacity);
         }
 
         @Override
