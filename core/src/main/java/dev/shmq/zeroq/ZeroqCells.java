@@ -23,7 +23,9 @@ import static dev.shmq.zeroq.ZeroqDescriptor.ENQUEUE_POS_OFFSET;
  * {@code commit}/{@code release} (to prove the position was handed out) costs a second line transfer per element:
  * at 8 bytes that was most of the gap to the C++ peer. Every value stored in a bound is a claim's position plus the
  * claimed count, which the shared position had reached at that moment and never goes back from, so a position below
- * a bound was handed out; the shared position is read only when the bound cannot tell.
+ * a bound was handed out; the shared position is read only when the bound cannot tell. Only the claims that hand
+ * positions to a caller store a bound ({@code handedOut...}); the copying paths commit or release what they claimed
+ * themselves and stay stateless, so threads sharing one instance do not contend on the bound's line there.
  *
  * <p>A cell's sequence tells its state for position p: p (free for the producer of p), p + 1 (holds p's committed
  * element), p + capacity (released, free for the producer of the next lap).
@@ -117,14 +119,7 @@ final class ZeroqCells
     /** @return the position of the next free cell, claimed for this producer, or {@link #NO_POSITION} if full. */
     long claimFree()
     {
-        final long position = claim(ENQUEUE_POS_OFFSET, FREE_LAG);
-        if (NO_POSITION != position)
-        {
-            // opaque: any thread may read it; a stale value is a smaller bound, which only sends the check to the
-            // header line.
-            CLAIMED_BOUND.setOpaque(this, position + 1);
-        }
-        return position;
+        return claim(ENQUEUE_POS_OFFSET, FREE_LAG);
     }
 
     /**
@@ -134,13 +129,34 @@ final class ZeroqCells
      */
     int claimFreeRun(final int limit, final ZeroqRange range)
     {
-        final int count = claimRun(ENQUEUE_POS_OFFSET, FREE_LAG, limit, range);
+        return claimRun(ENQUEUE_POS_OFFSET, FREE_LAG, limit, range);
+    }
+
+    /**
+     * Records a claim handed to a caller, who will {@link #checkClaimed} it: the claimed bound moves past it. The
+     * copying paths commit what they claimed themselves and skip this store.
+     *
+     * @return {@code position}, which may be {@link #NO_POSITION} (then nothing is recorded).
+     */
+    long handedOutFree(final long position)
+    {
+        return handedOutFree(position, NO_POSITION == position ? 0 : 1);
+    }
+
+    /**
+     * {@link #handedOutFree(long)} for a run of {@code count} positions from {@code first}.
+     *
+     * @return {@code first}.
+     */
+    long handedOutFree(final long first, final int count)
+    {
         if (count > 0)
         {
-            // opaque: as in claimFree().
-            CLAIMED_BOUND.setOpaque(this, range.position() + count);
+            // opaque: any thread may read it; a stale value is a smaller bound, which only sends the check to the
+            // header line.
+            CLAIMED_BOUND.setOpaque(this, first + count);
         }
-        return count;
+        return first;
     }
 
     /** Publishes the element written at a claimed position to consumers. */
@@ -231,13 +247,7 @@ final class ZeroqCells
     /** @return the position of the next committed element, claimed for this consumer, or {@link #NO_POSITION}. */
     long claimCommitted()
     {
-        final long position = claim(DEQUEUE_POS_OFFSET, COMMITTED_LAG);
-        if (NO_POSITION != position)
-        {
-            // opaque: as in claimFree().
-            ACQUIRED_BOUND.setOpaque(this, position + 1);
-        }
-        return position;
+        return claim(DEQUEUE_POS_OFFSET, COMMITTED_LAG);
     }
 
     /**
@@ -247,13 +257,33 @@ final class ZeroqCells
      */
     int claimCommittedRun(final int limit, final ZeroqRange range)
     {
-        final int count = claimRun(DEQUEUE_POS_OFFSET, COMMITTED_LAG, limit, range);
+        return claimRun(DEQUEUE_POS_OFFSET, COMMITTED_LAG, limit, range);
+    }
+
+    /**
+     * Records an acquisition handed to a caller, who will {@link #checkAcquired} it: see
+     * {@link #handedOutFree(long)}.
+     *
+     * @return {@code position}, which may be {@link #NO_POSITION} (then nothing is recorded).
+     */
+    long handedOutCommitted(final long position)
+    {
+        return handedOutCommitted(position, NO_POSITION == position ? 0 : 1);
+    }
+
+    /**
+     * {@link #handedOutCommitted(long)} for a run of {@code count} positions from {@code first}.
+     *
+     * @return {@code first}.
+     */
+    long handedOutCommitted(final long first, final int count)
+    {
         if (count > 0)
         {
-            // opaque: as in claimFree().
-            ACQUIRED_BOUND.setOpaque(this, range.position() + count);
+            // opaque: as in handedOutFree().
+            ACQUIRED_BOUND.setOpaque(this, first + count);
         }
-        return count;
+        return first;
     }
 
     /** Frees the cell of an element read, for the producer of the next lap. */

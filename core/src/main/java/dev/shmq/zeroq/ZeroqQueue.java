@@ -195,7 +195,8 @@ public final class ZeroqQueue extends ShmQueue
         throws InterruptedException
     {
         cells.checkSource(src, offset, length);
-        return cells.write(claim(timeout, unit), src, offset);
+        checkOpen();
+        return cells.write(await(true, unit.toNanos(timeout)), src, offset);
     }
 
     /**
@@ -242,7 +243,7 @@ public final class ZeroqQueue extends ShmQueue
     {
         BufferBounds.checkRange("dst", dst, offset, cells.elementSize());
         checkOpen();
-        return drain.pollKeptInto(dst, offset) || cells.read(acquire(timeout, unit), dst, offset);
+        return drain.pollKeptInto(dst, offset) || cells.read(await(false, unit.toNanos(timeout)), dst, offset);
     }
 
     /**
@@ -267,7 +268,8 @@ public final class ZeroqQueue extends ShmQueue
     public long tryClaim()
     {
         checkOpen();
-        return cells.claimFree();
+        final long position = cells.claimFree();
+        return cells.handedOutFree(position);
     }
 
     /**
@@ -281,7 +283,8 @@ public final class ZeroqQueue extends ShmQueue
     public long claim(final long timeout, final TimeUnit unit) throws InterruptedException
     {
         checkOpen();
-        return await(true, unit.toNanos(timeout));
+        final long position = await(true, unit.toNanos(timeout));
+        return cells.handedOutFree(position);
     }
 
     /**
@@ -309,7 +312,8 @@ public final class ZeroqQueue extends ShmQueue
     public long tryAcquire()
     {
         checkOpen();
-        return cells.claimCommitted();
+        final long position = cells.claimCommitted();
+        return cells.handedOutCommitted(position);
     }
 
     /**
@@ -323,7 +327,8 @@ public final class ZeroqQueue extends ShmQueue
     public long acquire(final long timeout, final TimeUnit unit) throws InterruptedException
     {
         checkOpen();
-        return await(false, unit.toNanos(timeout));
+        final long position = await(false, unit.toNanos(timeout));
+        return cells.handedOutCommitted(position);
     }
 
     /**
@@ -354,7 +359,9 @@ public final class ZeroqQueue extends ShmQueue
     {
         checkLimit(limit);
         checkOpen();
-        return cells.claimFreeRun(limit, range);
+        final int claimed = cells.claimFreeRun(limit, range);
+        cells.handedOutFree(range.position(), claimed);
+        return claimed;
     }
 
     /**
@@ -385,7 +392,9 @@ public final class ZeroqQueue extends ShmQueue
     {
         checkLimit(limit);
         checkOpen();
-        return cells.claimCommittedRun(limit, range);
+        final int acquired = cells.claimCommittedRun(limit, range);
+        cells.handedOutCommitted(range.position(), acquired);
+        return acquired;
     }
 
     /**
