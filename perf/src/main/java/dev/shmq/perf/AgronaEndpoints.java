@@ -15,8 +15,9 @@ import java.io.File;
 import java.nio.MappedByteBuffer;
 
 /**
- * Agrona's ring buffers, the standard Java IPC, over a file mapped from the shared-memory directory: write (one copy
- * in), read with a handler that reads the stamp in place.
+ * Agrona's ring buffers, the standard Java IPC, over a file mapped from the shared-memory directory: tryClaim, the
+ * message written in place, commit (as shmq's senders claim, write and commit; for a copied message this is what
+ * Agrona's write does), and read with a handler that reads the message in place.
  */
 final class AgronaEndpoints
 {
@@ -66,32 +67,39 @@ final class AgronaEndpoints
 
     static MessageReceiver receiver(final WorkerSpec spec, final boolean manyToOne)
     {
-        return new Receiver(map(spec, manyToOne));
+        return new Receiver(map(spec, manyToOne), MessageBody.of(spec.integer(WorkerSpec.PAYLOAD, Long.BYTES)));
     }
 
     static MessageSender sender(final WorkerSpec spec, final boolean manyToOne)
     {
-        return new Sender(map(spec, manyToOne), spec.integer(WorkerSpec.PAYLOAD, Long.BYTES));
+        return new Sender(map(spec, manyToOne), MessageBody.of(spec.integer(WorkerSpec.PAYLOAD, Long.BYTES)));
     }
 
     static final class Sender implements MessageSender
     {
         private final RingBuffer ring;
-        private final UnsafeBuffer source;
-        private final int payload;
+        private final AtomicBuffer buffer;
+        private final MessageBody body;
 
-        Sender(final RingBuffer ring, final int payload)
+        Sender(final RingBuffer ring, final MessageBody body)
         {
             this.ring = ring;
-            this.payload = payload;
-            this.source = Payloads.source(payload);
+            this.buffer = ring.buffer();
+            this.body = body;
         }
 
         @Override
         public boolean offer(final long stamp)
         {
-            source.putLong(0, stamp);
-            return ring.write(MSG_TYPE_ID, source, 0, payload);
+            body.prepare(stamp);
+            final int index = ring.tryClaim(MSG_TYPE_ID, body.length());
+            if (index < 0)
+            {
+                return false;
+            }
+            body.write(buffer, index, stamp);
+            ring.commit(index);
+            return true;
         }
 
         @Override
@@ -108,11 +116,13 @@ final class AgronaEndpoints
         private final int capacity;
         private final int tailOffset;
         private final int headOffset;
+        private final MessageBody body;
         private long lastStamp;
 
-        Receiver(final RingBuffer ring)
+        Receiver(final RingBuffer ring, final MessageBody body)
         {
             this.ring = ring;
+            this.body = body;
             this.buffer = ring.buffer();
             this.capacity = ring.capacity();
             this.tailOffset = capacity + RingBufferDescriptor.TAIL_POSITION_OFFSET;
@@ -138,13 +148,19 @@ final class AgronaEndpoints
         @Override
         public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
         {
-            lastStamp = buffer.getLong(index);
+            lastStamp = body.read(buffer, index);
         }
 
         @Override
         public long lastStamp()
         {
             return lastStamp;
+        }
+
+        @Override
+        public long corrupt()
+        {
+            return body.corrupt();
         }
 
         @Override

@@ -199,6 +199,10 @@ public final class BenchMain
                 rows.add(() -> scenarios.throughput("tp", system, payload, 1, 1, false));
             }
         }
+        if (Payloads.FRAME == payload)
+        {
+            rows.add(scenarios::memcpyFrames);
+        }
         return rows;
     }
 

@@ -29,6 +29,9 @@ import static dev.shmq.perf.BenchProcesses.resultOf;
  */
 final class BenchScenarios
 {
+    /** The frame rows' yardstick row: {@code memcpy} of one frame on one thread ({@link #memcpyFrames()}). */
+    static final String MEMCPY = "memcpy (C)";
+
     private static final int NOTE_CHARS = 100;
 
     private final BenchOptions options;
@@ -236,6 +239,7 @@ final class BenchScenarios
                     fillSum += Double.parseDouble(result.get("fill"));
                     fills++;
                 }
+                requireIntact(consumer, result);
                 final long consumerReceived = Long.parseLong(result.get("received"));
                 received += consumerReceived;
                 measured += consumerReceived - Long.parseLong(result.get("warmReceived"));
@@ -259,6 +263,17 @@ final class BenchScenarios
             processes.closeAll(consumerProcesses);
             controlSegment.close();
             removeFiles(name);
+        }
+    }
+
+    /** Fails the run if the consumer took a message that did not check out ({@link MessageBody#corrupt()}). */
+    private static void requireIntact(final ChildProcess consumer, final Map<String, String> result)
+    {
+        final long corrupt = Long.parseLong(result.getOrDefault("corrupt", "0"));
+        if (corrupt > 0)
+        {
+            throw new IllegalStateException(consumer.describe() + " took " + corrupt + " corrupt messages (frames " +
+                "whose checksum does not match their stamp)");
         }
     }
 
@@ -432,11 +447,11 @@ final class BenchScenarios
         }
     }
 
-    /** The physical limits, measured by the C program: a cache-line round trip and memcpy bandwidth. */
+    /** The physical limit, measured by the C program: a cache-line round trip between CPUs 0 and 1. */
     void limits()
     {
         final String name = nextRunName();
-        progress("limits: cache-line round trip, memcpy 6 MiB");
+        progress("limits: cache-line round trip");
         final long start = System.nanoTime();
         final Path samples = outDirectory.resolve(name + "-cacheline.bin");
         try
@@ -450,20 +465,8 @@ final class BenchScenarios
             final Histogram histogram = Histograms.fromSamples(samples);
             results.add(BenchResult.latency("limits", "cache-line RTT (C)", 64, histogram,
                 "two threads on CPUs 0 and 1, " + histogram.getTotalCount() + " round trips"));
-            final int mib = 6;
-            final Map<String, String> copy;
-            try (ChildProcess child = processes.track(peers.limits().start("memcpy", Integer.toString(mib), "30")))
-            {
-                copy = PeerLines.fields(child.awaitLine("RESULT", Duration.ofSeconds(60)));
-                child.waitFor(EXIT_TIMEOUT);
-            }
-            final int bytes = mib << 20;
-            final double bytesPerSecond = Double.parseDouble(copy.get("bytesPerSec"));
-            results.add(BenchResult.throughput("limits", "memcpy 6 MiB (C)", bytes, bytesPerSecond / bytes,
-                "single thread, best of 30"));
-            out.printf(Locale.ROOT, "cache line p50 %s us, memcpy %.2f GB/s (%.1f s)%n",
-                ResultTable.micros(histogram.getValueAtPercentile(50)), bytesPerSecond / 1e9,
-                (System.nanoTime() - start) / 1e9);
+            out.printf(Locale.ROOT, "cache line p50 %s us (%.1f s)%n",
+                ResultTable.micros(histogram.getValueAtPercentile(50)), (System.nanoTime() - start) / 1e9);
         }
         catch (final RuntimeException | IOException ex)
         {
@@ -473,6 +476,38 @@ final class BenchScenarios
         finally
         {
             deleteQuietly(samples);
+        }
+    }
+
+    /**
+     * The frame rows' yardstick, a row of their group: one thread (the C program, on CPU 0) copying one frame with
+     * {@code memcpy} into as many targets as the rings have frame slots, in turn, for the warm-up and the window of a
+     * throughput run; adds its result as the row {@link #MEMCPY} of scenario {@code tp}.
+     */
+    void memcpyFrames()
+    {
+        nextRunName();
+        progress("tp " + MEMCPY + " " + Payloads.label(Payloads.FRAME));
+        final long start = System.nanoTime();
+        try (ChildProcess child = processes.track(peers.limits().start("frames", Integer.toString(Payloads.FRAME),
+            Integer.toString(Payloads.slots(Payloads.FRAME)), Long.toString(options.warmupMs),
+            Long.toString(options.durationMs))))
+        {
+            final Map<String, String> copy = PeerLines.fields(child.awaitLine("RESULT",
+                Duration.ofMillis(options.warmupMs + options.durationMs).plusSeconds(60)));
+            child.waitFor(EXIT_TIMEOUT);
+            final long copies = Long.parseLong(copy.get("copies"));
+            final double rate = copies * 1e9 / Long.parseLong(copy.get("nanos"));
+            results.add(BenchResult.throughput("tp", MEMCPY, Payloads.FRAME, rate,
+                "one thread, " + copies + " copies measured"));
+            out.printf(Locale.ROOT, "%s frames/s, %.1f MB/s (%.1f s)%n", ResultTable.rate(rate),
+                rate * Payloads.FRAME / 1e6, (System.nanoTime() - start) / 1e9);
+        }
+        catch (final RuntimeException ex)
+        {
+            out.println("FAILED");
+            System.err.println("--- tp " + MEMCPY + " failed: " + ex.getMessage());
+            results.add(BenchResult.missing("tp", MEMCPY, Payloads.FRAME, "FAILED " + firstLine(ex)));
         }
     }
 

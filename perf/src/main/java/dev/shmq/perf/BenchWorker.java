@@ -321,7 +321,8 @@ public final class BenchWorker
             final String fill = hasFill && fillHistogram.total() > 0 ?
                 " fill=" + FillHistogram.format(fillHistogram.median()) : "";
             result("received=" + received + " warmReceived=" + warmReceived + " warmNanos=" + warmNanos +
-                " lastNanos=" + lastNanos + fill + window(goUptimeMs, goNanos, warmNanos, lastNanos));
+                " lastNanos=" + lastNanos + fill + " corrupt=" + receiver.corrupt() +
+                window(goUptimeMs, goNanos, warmNanos, lastNanos));
         }
     }
 

@@ -1,8 +1,8 @@
 package dev.shmq.perf;
 
 /**
- * The consuming end of one system under test. Reads each message's 8-byte stamp in place where the system allows it
- * (zero-copy), so the consumer costs what the transport makes it cost.
+ * The consuming end of one system under test. Reads each message in place where the system allows it (zero-copy),
+ * with its {@link MessageBody}: the 8-byte stamp of a small message, every word of a frame.
  */
 interface MessageReceiver extends AutoCloseable
 {
@@ -17,6 +17,9 @@ interface MessageReceiver extends AutoCloseable
 
     /** @return the stamp of the last message {@link #poll(int)} took. */
     long lastStamp();
+
+    /** @return how many messages taken so far did not check out ({@link MessageBody#corrupt()}). */
+    long corrupt();
 
     /**
      * How full the ring is: messages written and not yet read over what the ring holds. Reads the producers' side

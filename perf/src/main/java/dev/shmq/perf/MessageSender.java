@@ -2,7 +2,8 @@ package dev.shmq.perf;
 
 /**
  * The producing end of one system under test. A message is the run's payload length, its first 8 bytes a time stamp
- * (or sequence); every send copies the whole payload into the transport, as an application would.
+ * (or sequence); every send writes the whole message into the transport with its {@link MessageBody}, as an
+ * application would.
  */
 interface MessageSender extends AutoCloseable
 {

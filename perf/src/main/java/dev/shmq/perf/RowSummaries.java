@@ -49,8 +49,7 @@ final class RowSummaries
      */
     static boolean isKept(final BenchResult run, final double nearProbe)
     {
-        // The limits are the yardstick, not a subject: the cache-line round trip is the probe itself, and memcpy
-        // runs on one CPU.
+        // The limits are the yardstick, not a subject: the cache-line round trip is the probe itself.
         return Double.isInfinite(nearProbe) || LIMITS.equals(run.scenario) || !run.isFar(nearProbe);
     }
 

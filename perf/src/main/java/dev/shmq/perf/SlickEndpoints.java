@@ -7,7 +7,6 @@ import dev.shmq.slick.SlickEntry;
 import dev.shmq.slick.SlickQueue;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.AtomicBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * shmq SlickQueue endpoints: one element of {@code payload} bytes per message. SlickQueue is lossy (producers never
@@ -35,28 +34,28 @@ final class SlickEndpoints
         final boolean creator = spec.flag(WorkerSpec.CREATOR);
         final SlickQueue queue = creator ?
             SlickQueue.create(name, spec.integer(WorkerSpec.SLOTS, 1024), payload) : SlickQueue.open(name, payload);
+        final MessageBody body = MessageBody.of(payload);
         if (spec.integer(WorkerSpec.CONSUMERS, 1) > 1)
         {
             final AtomicCursor cursor = creator ?
                 AtomicCursor.create(cursorName(name)) : AtomicCursor.open(cursorName(name));
-            return new SharedCursorReceiver(queue, cursor);
+            return new SharedCursorReceiver(queue, cursor, body);
         }
-        return batch ? new DrainReceiver(queue) : new Receiver(queue);
+        return batch ? new DrainReceiver(queue, body) : new Receiver(queue, body);
     }
 
     static MessageSender sender(final WorkerSpec spec, final BenchControl control, final boolean batch)
     {
         final int payload = spec.integer(WorkerSpec.PAYLOAD, Long.BYTES);
         final SlickQueue queue = SlickQueue.open(spec.string(WorkerSpec.NAME), payload);
-        return new Sender(queue, payload, control, spec.integer(WorkerSpec.CONSUMERS, 1), batch);
+        return new Sender(queue, MessageBody.of(payload), control, spec.integer(WorkerSpec.CONSUMERS, 1), batch);
     }
 
     static final class Sender implements MessageSender
     {
         private final SlickQueue queue;
         private final AtomicBuffer buffer;
-        private final UnsafeBuffer source;
-        private final int payload;
+        private final MessageBody body;
         private final BenchControl control;
         private final int consumers;
         private final long window;
@@ -66,15 +65,14 @@ final class SlickEndpoints
 
         Sender(
             final SlickQueue queue,
-            final int payload,
+            final MessageBody body,
             final BenchControl control,
             final int consumers,
             final boolean batch)
         {
             this.queue = queue;
             this.buffer = queue.buffer();
-            this.source = Payloads.source(payload);
-            this.payload = payload;
+            this.body = body;
             this.control = control;
             this.consumers = consumers;
             this.window = queue.capacity() / 2;
@@ -98,12 +96,11 @@ final class SlickEndpoints
             {
                 return false;
             }
-            // The stamp goes into the message before the reserve, so that the entry is one copy between reserve and
+            // The stamp goes into the message before the reserve, so that the entry is one pass between reserve and
             // publish, as in the C++ peer (and Agrona's write).
-            source.putLong(0, stamp);
+            body.prepare(stamp);
             final long index = queue.reserve();
-            final int offset = queue.offset(index);
-            buffer.putBytes(offset, source, 0, payload);
+            body.write(buffer, queue.offset(index), stamp);
             queue.publish(index);
             reservedEnd = index + 1;
             return true;
@@ -122,12 +119,11 @@ final class SlickEndpoints
                 return 0;
             }
             final AtomicBuffer buffer = this.buffer;
-            source.putLong(0, stamp);
+            body.prepare(stamp);
             final long first = queue.reserveBatch(count);
             for (int i = 0; i < count; i++)
             {
-                final int offset = queue.offset(first + i);
-                buffer.putBytes(offset, source, 0, payload);
+                body.write(buffer, queue.offset(first + i), stamp);
             }
             queue.publishBatch(first, count);
             reservedEnd = first + count;
@@ -147,13 +143,15 @@ final class SlickEndpoints
         private final AtomicBuffer buffer;
         private final SlickCursor cursor = new SlickCursor();
         private final SlickEntry entry = new SlickEntry();
+        private final MessageBody body;
         private final int capacity;
         private long lastStamp;
 
-        Receiver(final SlickQueue queue)
+        Receiver(final SlickQueue queue, final MessageBody body)
         {
             this.queue = queue;
             this.buffer = queue.buffer();
+            this.body = body;
             this.capacity = queue.capacity();
         }
 
@@ -171,7 +169,7 @@ final class SlickEndpoints
             int taken = 0;
             while (taken < limit && queue.read(cursor, entry))
             {
-                lastStamp = buffer.getLong(entry.offset());
+                lastStamp = body.read(buffer, entry.offset());
                 taken++;
             }
             return taken;
@@ -181,6 +179,12 @@ final class SlickEndpoints
         public long lastStamp()
         {
             return lastStamp;
+        }
+
+        @Override
+        public long corrupt()
+        {
+            return body.corrupt();
         }
 
         @Override
@@ -194,12 +198,14 @@ final class SlickEndpoints
     {
         private final SlickQueue queue;
         private final SlickCursor cursor = new SlickCursor();
+        private final MessageBody body;
         private final int capacity;
         private long lastStamp;
 
-        DrainReceiver(final SlickQueue queue)
+        DrainReceiver(final SlickQueue queue, final MessageBody body)
         {
             this.queue = queue;
+            this.body = body;
             this.capacity = queue.capacity();
         }
 
@@ -220,13 +226,19 @@ final class SlickEndpoints
         @Override
         public void onMessage(final DirectBuffer buffer, final int offset, final int length, final long index)
         {
-            lastStamp = buffer.getLong(offset);
+            lastStamp = body.read(buffer, offset);
         }
 
         @Override
         public long lastStamp()
         {
             return lastStamp;
+        }
+
+        @Override
+        public long corrupt()
+        {
+            return body.corrupt();
         }
 
         @Override
@@ -242,14 +254,16 @@ final class SlickEndpoints
         private final AtomicBuffer buffer;
         private final AtomicCursor cursor;
         private final SlickEntry entry = new SlickEntry();
+        private final MessageBody body;
         private final int capacity;
         private long lastStamp;
 
-        SharedCursorReceiver(final SlickQueue queue, final AtomicCursor cursor)
+        SharedCursorReceiver(final SlickQueue queue, final AtomicCursor cursor, final MessageBody body)
         {
             this.queue = queue;
             this.buffer = queue.buffer();
             this.cursor = cursor;
+            this.body = body;
             this.capacity = queue.capacity();
         }
 
@@ -267,7 +281,7 @@ final class SlickEndpoints
             int taken = 0;
             while (taken < limit && queue.read(cursor, entry))
             {
-                lastStamp = buffer.getLong(entry.offset());
+                lastStamp = body.read(buffer, entry.offset());
                 taken++;
             }
             return taken;
@@ -277,6 +291,12 @@ final class SlickEndpoints
         public long lastStamp()
         {
             return lastStamp;
+        }
+
+        @Override
+        public long corrupt()
+        {
+            return body.corrupt();
         }
 
         @Override

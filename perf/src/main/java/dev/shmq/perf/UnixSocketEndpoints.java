@@ -1,5 +1,7 @@
 package dev.shmq.perf;
 
+import org.agrona.concurrent.UnsafeBuffer;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
@@ -79,20 +81,24 @@ final class UnixSocketEndpoints
     {
         private final SocketChannel channel;
         private final ByteBuffer message;
+        private final UnsafeBuffer messageView;
+        private final MessageBody body;
 
         Sender(final SocketChannel channel, final int payload)
         {
             this.channel = channel;
             this.message = ByteBuffer.allocateDirect(payload).order(ByteOrder.LITTLE_ENDIAN);
-            final ByteBuffer pattern = Payloads.source(payload).byteBuffer().duplicate();
-            message.put(pattern).clear();
+            this.messageView = new UnsafeBuffer(message);
+            this.body = MessageBody.of(payload);
         }
 
         @Override
         public boolean offer(final long stamp)
         {
+            // the message is built in the socket's user buffer (in place, for a frame); the kernel copies it out
+            body.prepare(stamp);
+            body.write(messageView, 0, stamp);
             message.clear();
-            message.putLong(0, stamp);
             try
             {
                 while (message.hasRemaining())
@@ -127,6 +133,8 @@ final class UnixSocketEndpoints
         private final Path path;
         private final int payload;
         private final ByteBuffer buffer;
+        private final UnsafeBuffer bufferView;
+        private final MessageBody body;
         private SocketChannel channel;
         private long lastStamp;
 
@@ -137,6 +145,8 @@ final class UnixSocketEndpoints
             this.payload = payload;
             final int messages = Math.max(1, READ_BUFFER_TARGET / payload);
             this.buffer = ByteBuffer.allocateDirect(messages * payload).order(ByteOrder.LITTLE_ENDIAN);
+            this.bufferView = new UnsafeBuffer(buffer);
+            this.body = MessageBody.of(payload);
         }
 
         @Override
@@ -156,7 +166,10 @@ final class UnixSocketEndpoints
                 final int taken = Math.min(limit, buffer.position() / payload);
                 if (taken > 0)
                 {
-                    lastStamp = buffer.getLong((taken - 1) * payload);
+                    for (int i = 0; i < taken; i++)
+                    {
+                        lastStamp = body.read(bufferView, i * payload);
+                    }
                     buffer.flip();
                     buffer.position(taken * payload);
                     buffer.compact();
@@ -173,6 +186,12 @@ final class UnixSocketEndpoints
         public long lastStamp()
         {
             return lastStamp;
+        }
+
+        @Override
+        public long corrupt()
+        {
+            return body.corrupt();
         }
 
         @Override

@@ -12,7 +12,6 @@ import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.YieldingIdleStrategy;
 
 import java.util.concurrent.TimeUnit;
@@ -77,8 +76,9 @@ final class ZeroqEndpoints
     static MessageReceiver receiver(final WorkerSpec spec, final BenchSystem system)
     {
         final ZeroqQueue queue = createOrOpen(spec);
-        return BenchSystem.ZEROQ_BATCH == system ? new DrainReceiver(queue) :
-            new Receiver(queue, BenchSystem.ZEROQ == system);
+        final MessageBody body = MessageBody.of(queue.elementSize());
+        return BenchSystem.ZEROQ_BATCH == system ? new DrainReceiver(queue, body) :
+            new Receiver(queue, body, BenchSystem.ZEROQ == system);
     }
 
     static MessageSender sender(final WorkerSpec spec, final BenchSystem system)
@@ -91,8 +91,7 @@ final class ZeroqEndpoints
     {
         private final ZeroqQueue queue;
         private final AtomicBuffer buffer;
-        private final UnsafeBuffer source;
-        private final int payload;
+        private final MessageBody body;
         private final boolean waiting;
         private final boolean batch;
         private final ZeroqRange range = new ZeroqRange();
@@ -101,8 +100,7 @@ final class ZeroqEndpoints
         {
             this.queue = queue;
             this.buffer = queue.buffer();
-            this.payload = queue.elementSize();
-            this.source = Payloads.source(payload);
+            this.body = MessageBody.of(queue.elementSize());
             this.waiting = waiting;
             this.batch = batch;
         }
@@ -110,9 +108,9 @@ final class ZeroqEndpoints
         @Override
         public boolean offer(final long stamp)
         {
-            // The stamp goes into the message before the claim, so that the element is one copy between claim and
+            // The stamp goes into the message before the claim, so that the element is one pass between claim and
             // commit, as in the C++ peer (and Agrona's write): consumers wait at this position until the commit.
-            source.putLong(0, stamp);
+            body.prepare(stamp);
             final long position;
             if (waiting)
             {
@@ -134,8 +132,7 @@ final class ZeroqEndpoints
             {
                 return false;
             }
-            final int offset = queue.offset(position);
-            buffer.putBytes(offset, source, 0, payload);
+            body.write(buffer, queue.offset(position), stamp);
             queue.commit(position);
             return true;
         }
@@ -147,13 +144,12 @@ final class ZeroqEndpoints
             {
                 return offer(stamp) ? 1 : 0;
             }
-            source.putLong(0, stamp);
+            body.prepare(stamp);
             final int claimed = queue.tryClaim(Math.min(limit, BATCH), range);
             final long first = range.position();
             for (int i = 0; i < claimed; i++)
             {
-                final int offset = queue.offset(first + i);
-                buffer.putBytes(offset, source, 0, payload);
+                body.write(buffer, queue.offset(first + i), stamp);
             }
             queue.commit(range);
             return claimed;
@@ -170,14 +166,16 @@ final class ZeroqEndpoints
     {
         private final ZeroqQueue queue;
         private final AtomicBuffer buffer;
+        private final MessageBody body;
         private final boolean waiting;
         private final int capacity;
         private long lastStamp;
 
-        Receiver(final ZeroqQueue queue, final boolean waiting)
+        Receiver(final ZeroqQueue queue, final MessageBody body, final boolean waiting)
         {
             this.queue = queue;
             this.buffer = queue.buffer();
+            this.body = body;
             this.waiting = waiting;
             this.capacity = queue.capacity();
         }
@@ -199,7 +197,7 @@ final class ZeroqEndpoints
                 {
                     break;
                 }
-                lastStamp = buffer.getLong(queue.offset(position));
+                lastStamp = body.read(buffer, queue.offset(position));
                 queue.release(position);
                 taken++;
             }
@@ -226,6 +224,12 @@ final class ZeroqEndpoints
         }
 
         @Override
+        public long corrupt()
+        {
+            return body.corrupt();
+        }
+
+        @Override
         public void close()
         {
             queue.close();
@@ -247,13 +251,15 @@ final class ZeroqEndpoints
     {
         private final ZeroqQueue queue;
         private final AtomicBuffer buffer;
+        private final MessageBody body;
         private final int capacity;
         private long lastStamp;
 
-        DrainReceiver(final ZeroqQueue queue)
+        DrainReceiver(final ZeroqQueue queue, final MessageBody body)
         {
             this.queue = queue;
             this.buffer = queue.buffer();
+            this.body = body;
             this.capacity = queue.capacity();
         }
 
@@ -272,13 +278,19 @@ final class ZeroqEndpoints
         @Override
         public void onMessage(final DirectBuffer buffer, final int offset, final int length, final long position)
         {
-            lastStamp = buffer.getLong(offset);
+            lastStamp = body.read(buffer, offset);
         }
 
         @Override
         public long lastStamp()
         {
             return lastStamp;
+        }
+
+        @Override
+        public long corrupt()
+        {
+            return body.corrupt();
         }
 
         @Override

@@ -53,4 +53,27 @@ class BenchSmokeTest
             assertTrue(!left.iterator().hasNext(), "segments left behind");
         }
     }
+
+    @Test
+    void shouldMoveFramesWrittenAndCheckedInPlaceAgainstMemcpyOfTheSameRound(@TempDir final Path out)
+    {
+        final ByteArrayOutputStream text = new ByteArrayOutputStream();
+        final BenchMain bench = new BenchMain(BenchOptions.parse(
+            "--systems", "shmq-slick,shmq-zeroq-spin,agrona-o2o,unix-socket,cpp-slick,cpp-zeroq", "--scenarios", "tp",
+            "--payloads", "frame", "--count", "40", "--runs", "1", "--warmup-ms", "0", "--duration-ms", "100",
+            "--out", out.toString()), new PrintStream(text, true, StandardCharsets.UTF_8));
+
+        final List<BenchResult> results = bench.run();
+
+        final String printed = text.toString(StandardCharsets.UTF_8);
+        for (final String system : new String[]{"shmq-slick", "shmq-zeroq-spin", "agrona-o2o", "unix-socket",
+            "cpp-slick", "cpp-zeroq", BenchScenarios.MEMCPY})
+        {
+            // a consumer that took a frame whose checksum did not match its stamp fails its row
+            assertTrue(results.stream().anyMatch((run) -> run.system.equals(system) && run.hasThroughput() &&
+                Payloads.FRAME == run.payload), system + " moved frames: " + printed);
+        }
+        assertTrue(printed.contains("shmq-slick 1080p frames, written and checksummed in place, >= 0.8x memcpy: "),
+            printed);
+    }
 }

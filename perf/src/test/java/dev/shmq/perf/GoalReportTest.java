@@ -75,6 +75,28 @@ class GoalReportTest
     }
 
     @Test
+    void shouldJudgeFramesAgainstTheMemcpyRunOfTheSameRound()
+    {
+        final List<BenchResult> runs = new ArrayList<>();
+        final double[] memcpy = {2000, 1000, 2000};
+        for (int round = 1; round <= 3; round++)
+        {
+            // 1800 frames/s against 2000 (0.9x) and 1000 (1.8x): against a suite-wide memcpy figure they would not pair
+            runs.add(BenchResult.throughput("tp", "shmq-slick", Payloads.FRAME, 1800, null).placed(round, NEAR, NEAR));
+            runs.add(BenchResult.throughput("tp", BenchScenarios.MEMCPY, Payloads.FRAME, memcpy[round - 1], null)
+                .placed(round, NEAR, NEAR));
+        }
+        final List<BenchResult> rows = RowSummaries.summarise(runs, NEAR);
+
+        final List<String> goals = new GoalReport(new ResultTable(rows), runs, NEAR).evaluate();
+
+        assertEquals(1, goals.size(), goals.toString());
+        assertTrue(goals.get(0).startsWith("shmq-slick 1080p frames, written and checksummed in place, >= 0.8x " +
+            "memcpy: MET (ratio 0.90x, spread 0.90..1.80, all 0.90..1.80, 3 pairs of one round against memcpy (C))"),
+            goals.get(0));
+    }
+
+    @Test
     void shouldJudgeTheDefaultWakeUpOnEveryKeptRun()
     {
         final List<BenchResult> runs = new ArrayList<>();

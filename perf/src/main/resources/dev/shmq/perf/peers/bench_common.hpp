@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <iostream>
 #include <map>
@@ -147,6 +148,37 @@ inline std::vector<uint8_t> message_of(const size_t payload)
         message[i] = static_cast<uint8_t>(i * 31);
     }
     return message;
+}
+
+// A 1080p frame (dev.shmq.perf.Payloads.FRAME): produced and consumed in place, as dev.shmq.perf.FrameBody does.
+inline constexpr size_t FRAME = 1920 * 1080 * 3;
+
+// Writes word i (8 bytes, native order) of the frame at `to` as stamp + i: one pass of stores.
+inline void write_frame(uint8_t* to, const size_t length, const uint64_t stamp)
+{
+    for (size_t i = 0; i < length / sizeof(uint64_t); i++)
+    {
+        const uint64_t word = stamp + i;
+        std::memcpy(to + i * sizeof(uint64_t), &word, sizeof(word));
+    }
+}
+
+// Sums every word of the frame at `from` (one pass of loads) and checks the sum against word 0, the stamp.
+// Returns the stamp; counts a frame that does not check out in `corrupt`.
+inline uint64_t read_frame(const uint8_t* from, const size_t length, uint64_t& corrupt)
+{
+    const uint64_t words = length / sizeof(uint64_t);
+    uint64_t sum = 0;
+    for (uint64_t i = 0; i < words; i++)
+    {
+        uint64_t word;
+        std::memcpy(&word, from + i * sizeof(uint64_t), sizeof(word));
+        sum += word;
+    }
+    uint64_t stamp;
+    std::memcpy(&stamp, from, sizeof(stamp));
+    corrupt += sum == words * stamp + words * (words - 1) / 2 ? 0 : 1;
+    return stamp;
 }
 
 // (written and not yet read) / capacity, clamped to [0, 1]: a snapshot may be behind by either side, and a lossy

@@ -2,7 +2,9 @@
 //   limits cacheline ROUNDS SAMPLES  one 64-byte cache line bounced between two threads pinned to CPUs 0 and 1 (when
 //                            there are two): RESULT with the round-trip p50/p90/p99/max in nanoseconds, and the
 //                            measured round trips (raw little-endian int64 nanoseconds) written to SAMPLES
-//   limits memcpy MIB ROUNDS single-thread memcpy of a MIB-MiB block: RESULT bytesPerSec (best of ROUNDS)
+//   limits frames BYTES SLOTS WARMUP_MS DURATION_MS
+//                            memcpy of one BYTES frame into SLOTS targets in turn, one thread on CPU 0: the frame rows'
+//                            yardstick (RESULT copies=N nanos=T over the DURATION_MS window)
 //   limits probe ROUNDS      the cache-line bounce alone, short, without samples: the bench's CPU placement probe
 //                            before and after every measurement (RESULT p50=... in nanoseconds)
 #define _GNU_SOURCE
@@ -105,24 +107,42 @@ static int cacheline(const char* samples_path)
     return 0;
 }
 
-static int copy(const long mib)
+// One frame of `length` bytes copied with memcpy into `slots` targets in turn (the footprint of a ring of frames),
+// pinned to CPU 0, for warmup_ms and then a timed window of duration_ms: RESULT copies=N nanos=T, the window only.
+static int frames(const size_t length, const long slots, const long warmup_ms, const long duration_ms)
 {
-    const size_t length = (size_t)mib << 20;
-    char* source = aligned_alloc(64, length);
-    char* target = aligned_alloc(64, length);
-    memset(source, 7, length);
-    memset(target, 1, length);
-    double best = 0;
-    for (long i = 0; i < rounds; i++)
+    const size_t stride = (length + 63) & ~(size_t)63;
+    char* source = aligned_alloc(64, stride);
+    char* target = aligned_alloc(64, stride * (size_t)slots);
+    if (source == NULL || target == NULL)
     {
-        const int64_t start = now_nanos();
-        memcpy(target, source, length);
-        const int64_t nanos = now_nanos() - start;
-        const double rate = (double)length * 1e9 / (double)nanos;
-        best = rate > best ? rate : best;
-        source[i % length] = target[(i * 7) % length];
+        fprintf(stderr, "cannot allocate %zu bytes x %ld slots\n", length, slots);
+        return 1;
     }
-    printf("RESULT bytesPerSec=%.0f bytes=%zu check=%d\n", best, length, target[length / 2]);
+    memset(source, 7, stride);
+    memset(target, 1, stride * (size_t)slots);
+    pin(0);
+    const int64_t start = now_nanos();
+    const int64_t warm_end = start + warmup_ms * 1000000;
+    const int64_t end = warm_end + duration_ms * 1000000;
+    int64_t window_start = 0;
+    long warm_copies = -1;
+    long copies = 0;
+    int64_t now = start;
+    for (long i = 0; now < end; i++)
+    {
+        memcpy(target + (size_t)(i % slots) * stride, source, length);
+        source[(size_t)i % length] = target[(size_t)(i % slots) * stride + (size_t)(i * 7) % length];
+        now = now_nanos();
+        if (warm_copies < 0 && now >= warm_end)
+        {
+            warm_copies = i + 1;
+            window_start = now;
+        }
+        copies = i + 1;
+    }
+    printf("RESULT copies=%ld nanos=%lld check=%d\n", copies - warm_copies, (long long)(now - window_start),
+        target[length / 2]);
     free(source);
     free(target);
     return 0;
@@ -140,11 +160,11 @@ int main(const int argc, char** argv)
         rounds = atol(argv[2]);
         return cacheline(NULL);
     }
-    if (argc == 4 && strcmp(argv[1], "memcpy") == 0)
+    if (argc == 6 && strcmp(argv[1], "frames") == 0)
     {
-        rounds = atol(argv[3]);
-        return copy(atol(argv[2]));
+        return frames((size_t)atol(argv[2]), atol(argv[3]), atol(argv[4]), atol(argv[5]));
     }
-    fprintf(stderr, "usage: limits cacheline ROUNDS SAMPLES | limits memcpy MIB ROUNDS | limits probe ROUNDS\n");
+    fprintf(stderr, "usage: limits cacheline ROUNDS SAMPLES | limits probe ROUNDS | "
+        "limits frames BYTES SLOTS WARMUP_MS DURATION_MS\n");
     return 2;
 }

@@ -70,8 +70,9 @@ void send()
     const Control control = control_of(arg("ctl"));
     Queue q = queue_of(arg("name"), false, false);
     shmq_peer::SlickQueue& queue = q.queue;
-    const std::vector<uint8_t> message = message_of(queue.element_size());
+    std::vector<uint8_t> message = message_of(queue.element_size());
     const size_t payload = message.size();
+    const bool frame = payload == FRAME;
     const int consumers = static_cast<int>(arg_long("consumers", 1));
     const uint64_t window = queue.size() / 2;
     const int64_t count = arg_long("count", 0);
@@ -97,10 +98,22 @@ void send()
                 continue;
             }
         }
+        // as shmq's sender: a small message is stamped before the reserve and copied in one memcpy; a frame is
+        // written in place
+        if (!frame)
+        {
+            std::memcpy(message.data(), &sent, sizeof(sent));
+        }
         const uint64_t index = queue.reserve(1);
         uint8_t* element = queue.element(index);
-        std::memcpy(element, message.data(), payload);
-        std::memcpy(element, &sent, sizeof(sent));
+        if (frame)
+        {
+            write_frame(element, payload, sent);
+        }
+        else
+        {
+            std::memcpy(element, message.data(), payload);
+        }
         queue.publish(index, 1);
         reserved_end = index + 1;
         sent++;
@@ -122,13 +135,23 @@ void receive()
 {
     const Control control = control_of(arg("ctl"));
     Queue q = queue_of(arg("name"), arg("creator", "false") == "true", arg_long("consumers", 1) > 1);
+    const size_t payload = q.queue.element_size();
+    const bool frame = payload == FRAME;
     uint64_t stamp = 0;
+    uint64_t corrupt = 0;
     const ReceiveResult result = receive_loop(control, q.queue.size(), [&]
     {
         int taken = 0;
         while (taken < POLL_LIMIT && read(q))
         {
-            std::memcpy(&stamp, q.entry.data, sizeof(stamp));
+            if (frame)
+            {
+                stamp = read_frame(q.entry.data, payload, corrupt);
+            }
+            else
+            {
+                std::memcpy(&stamp, q.entry.data, sizeof(stamp));
+            }
             taken++;
         }
         return taken;
@@ -142,10 +165,10 @@ void receive()
             q.shared_cursor != nullptr ? q.shared_cursor->load(std::memory_order_relaxed) : q.cursor;
         return fill_fraction(reserved, cursor, q.queue.size());
     });
-    std::printf("RESULT received=%llu warmReceived=%lld warmNanos=%lld lastNanos=%lld lastStamp=%llu%s\n",
+    std::printf("RESULT received=%llu warmReceived=%lld warmNanos=%lld lastNanos=%lld lastStamp=%llu corrupt=%llu%s\n",
         static_cast<unsigned long long>(result.received), static_cast<long long>(result.warm_received),
         static_cast<long long>(result.warm_nanos), static_cast<long long>(result.last),
-        static_cast<unsigned long long>(stamp), result.fill_field().c_str());
+        static_cast<unsigned long long>(stamp), static_cast<unsigned long long>(corrupt), result.fill_field().c_str());
 }
 
 void write_one(shmq_peer::SlickQueue& queue, const std::vector<uint8_t>& message, const int64_t stamp)

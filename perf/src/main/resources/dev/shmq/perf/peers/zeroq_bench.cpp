@@ -65,10 +65,21 @@ void send()
     uint64_t sent = 0;
     const uint64_t check_interval = check_interval_of(static_cast<uint64_t>(arg_long("slots", 1024)));
     uint64_t next_check = check_interval;
+    const bool frame = queue.element_size == FRAME;
     while (count == 0 || sent < static_cast<uint64_t>(count))
     {
-        std::memcpy(message.data(), &sent, sizeof(sent));
-        if (queue.enqueue(message.data()))
+        // a small message is stamped before the claim and copied in; a frame is written in place (as shmq's sender)
+        bool enqueued;
+        if (frame)
+        {
+            enqueued = queue.enqueue_with([&](uint8_t* element) { write_frame(element, queue.element_size, sent); });
+        }
+        else
+        {
+            std::memcpy(message.data(), &sent, sizeof(sent));
+            enqueued = queue.enqueue(message.data());
+        }
+        if (enqueued)
         {
             sent++;
             if (sent >= next_check)
@@ -91,10 +102,14 @@ void receive()
     const Control control = control_of(arg("ctl"));
     shmq_peer::ZeroqQueue queue = queue_of(arg("name"), arg("creator", "false") == "true");
     std::vector<uint8_t> message(queue.element_size);
+    // a small message is copied out, as the Rust core's get does; a frame is checksummed in place
+    const bool frame = queue.element_size == FRAME;
+    uint64_t corrupt = 0;
+    const auto check = [&](const uint8_t* element) { read_frame(element, queue.element_size, corrupt); };
     const ReceiveResult result = receive_loop(control, queue.mask + 1, [&]
     {
         int taken = 0;
-        while (taken < POLL_LIMIT && queue.dequeue(message.data()))
+        while (taken < POLL_LIMIT && (frame ? queue.dequeue_with(check) : queue.dequeue(message.data())))
         {
             taken++;
         }
@@ -107,9 +122,10 @@ void receive()
         const uint64_t enqueue = queue.header->enqueue_pos.load(std::memory_order_relaxed);
         return fill_fraction(enqueue, dequeue, queue.mask + 1);
     });
-    std::printf("RESULT received=%llu warmReceived=%lld warmNanos=%lld lastNanos=%lld%s\n",
+    std::printf("RESULT received=%llu warmReceived=%lld warmNanos=%lld lastNanos=%lld corrupt=%llu%s\n",
         static_cast<unsigned long long>(result.received), static_cast<long long>(result.warm_received),
-        static_cast<long long>(result.warm_nanos), static_cast<long long>(result.last), result.fill_field().c_str());
+        static_cast<long long>(result.warm_nanos), static_cast<long long>(result.last),
+        static_cast<unsigned long long>(corrupt), result.fill_field().c_str());
 }
 
 void ping()

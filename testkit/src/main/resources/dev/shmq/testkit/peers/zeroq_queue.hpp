@@ -54,6 +54,13 @@ struct ZeroqQueue
 
     bool enqueue(const uint8_t* src)
     {
+        return enqueue_with([&](uint8_t* element) { std::memcpy(element, src, element_size); });
+    }
+
+    // enqueue, with the element written in place by write(uint8_t* element) between the claim and the commit
+    template <typename Write>
+    bool enqueue_with(Write write)
+    {
         uint64_t pos = header->enqueue_pos.load(std::memory_order_relaxed);
         for (;;)
         {
@@ -64,7 +71,7 @@ struct ZeroqQueue
             {
                 if (header->enqueue_pos.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed))
                 {
-                    std::memcpy(data + (pos & mask) * element_size, src, element_size);
+                    write(data + (pos & mask) * element_size);
                     cell.sequence.store(pos + 1, std::memory_order_release);
                     return true;
                 }
@@ -82,6 +89,13 @@ struct ZeroqQueue
 
     bool dequeue(uint8_t* dst)
     {
+        return dequeue_with([&](const uint8_t* element) { std::memcpy(dst, element, element_size); });
+    }
+
+    // dequeue, with the element read in place by read(const uint8_t* element) between the claim and the release
+    template <typename Read>
+    bool dequeue_with(Read read)
+    {
         uint64_t pos = header->dequeue_pos.load(std::memory_order_relaxed);
         for (;;)
         {
@@ -92,7 +106,7 @@ struct ZeroqQueue
             {
                 if (header->dequeue_pos.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed))
                 {
-                    std::memcpy(dst, data + (pos & mask) * element_size, element_size);
+                    read(data + (pos & mask) * element_size);
                     cell.sequence.store(pos + mask + 1, std::memory_order_release);
                     return true;
                 }
