@@ -27,6 +27,19 @@ import static dev.shmq.zeroq.ZeroqDescriptor.ENQUEUE_POS_OFFSET;
  * positions to a caller store a bound ({@code handedOut...}); the copying paths commit or release what they claimed
  * themselves and stay stateless, so threads sharing one instance do not contend on the bound's line there.
  *
+ * <p>The bound also keeps the commit of the claim handed out last off the cell's line, the usual claim, write,
+ * commit. A bound is stored with a flag in its lowest bit ({@link #fresh}, {@link #stale}). The claim of a run that
+ * ends at position p stores fresh p + 1, and no other store of that value happens in that lap (no other claim
+ * covers p, and the commits store stale values). So a fresh p + 1 says p was handed out and is not committed, and
+ * the commit that finds it commits without reading the cell and marks the bound stale ({@link #commitClaimed}); a
+ * second commit of p then takes the checked path, which reads the cell and rejects it. A run's commit marks the
+ * bound stale too ({@link #commitClaimedRun}). Every store to the bound comes after its claim's store in that
+ * thread's order (or after the caller's hand-off of the position), so a commit that sees another value never sees
+ * fresh p + 1 again. The cell's line is the one the other side keeps taking (eight cells share a line, and the
+ * consumer releases the neighbours), so the checked read was one more line transfer per element than the C++ peer's
+ * commit, a plain release store. Releases work the same way on the consumer side. Two threads committing one
+ * position at once are not told apart (as on the checked path, whose read and store are not one atomic step).
+ *
  * <p>A cell's sequence tells its state for position p: p (free for the producer of p), p + 1 (holds p's committed
  * element), p + capacity (released, free for the producer of the next lap).
  */
@@ -65,11 +78,11 @@ final class ZeroqCells
     private final int dataOffset;
     private final String name;
 
-    /** At most {@code enqueue_pos}: see the class comment. Accessed through {@link #CLAIMED_BOUND}, opaque. */
+    /** At most {@code enqueue_pos}, flagged fresh or stale (see the class comment); {@link #CLAIMED_BOUND}, opaque. */
     @SuppressWarnings("unused")
     private long claimedBound;
 
-    /** At most {@code dequeue_pos}: see the class comment. Accessed through {@link #ACQUIRED_BOUND}, opaque. */
+    /** At most {@code dequeue_pos}, flagged fresh or stale (see the class comment); {@link #ACQUIRED_BOUND}. */
     @SuppressWarnings("unused")
     private long acquiredBound;
 
@@ -84,6 +97,24 @@ final class ZeroqCells
         this.elementSize = elementSize;
         this.dataOffset = ZeroqDescriptor.dataOffset(capacity);
         this.name = name;
+    }
+
+    /** @return {@code end} as a bound a claim ending there stores: its commit may skip the check. */
+    private static long fresh(final long end)
+    {
+        return end << 1 | 1;
+    }
+
+    /** @return {@code end} as a bound, without the fresh flag: a lower bound only. */
+    private static long stale(final long end)
+    {
+        return end << 1;
+    }
+
+    /** @return the lower bound a stored bound holds, fresh or stale (positions stay below 2^63). */
+    private static long boundOf(final long stored)
+    {
+        return stored >>> 1;
     }
 
     AtomicBuffer buffer()
@@ -154,7 +185,7 @@ final class ZeroqCells
         {
             // opaque: any thread may read it; a stale value is a smaller bound, which only sends the check to the
             // header line.
-            CLAIMED_BOUND.setOpaque(this, first + count);
+            CLAIMED_BOUND.setOpaque(this, fresh(first + count));
         }
         return first;
     }
@@ -209,12 +240,51 @@ final class ZeroqCells
     }
 
     /**
+     * Checks and commits a position handed out by a single claim: without a shared read when it is the claim handed
+     * out last (see the class comment), else with {@link #checkClaimed}.
+     *
+     * @throws IllegalArgumentException as {@link #checkClaimed}; nothing is written then.
+     */
+    void commitClaimed(final long position)
+    {
+        // opaque, both: the claim of this position stored fresh position + 1 before this call (program order, or the
+        // caller's hand-off from the claiming thread); any later value sends this commit down the checked path
+        if (position >= 0 && (long)CLAIMED_BOUND.getOpaque(this) == fresh(position + 1))
+        {
+            CLAIMED_BOUND.setOpaque(this, stale(position + 1));
+        }
+        else
+        {
+            checkClaimed(position);
+        }
+        commit(position);
+    }
+
+    /**
+     * Checks every position of a run, then commits them in order; a bound the run's claim stored is lowered, as
+     * {@link #commitClaimed} does, so that no later single commit of its last position passes unchecked.
+     *
+     * @throws IllegalArgumentException as {@link #checkClaimed}, for the first position that fails; nothing is
+     *                                  written then.
+     */
+    void commitClaimedRun(final long first, final int count)
+    {
+        checkClaimedRun(first, count);
+        // opaque, both: as in commitClaimed()
+        if (count > 0 && (long)CLAIMED_BOUND.getOpaque(this) == fresh(first + count))
+        {
+            CLAIMED_BOUND.setOpaque(this, stale(first + count));
+        }
+        commitRun(first, count);
+    }
+
+    /**
      * @throws IllegalArgumentException unless the position was claimed ({@code enqueue_pos} is past it by at most the
      *                                  capacity) and not yet committed (its cell's sequence still equals it).
      */
     void checkClaimed(final long position)
     {
-        checkHeld(position, ENQUEUE_POS_OFFSET, FREE_LAG, (long)CLAIMED_BOUND.getOpaque(this),
+        checkHeld(position, ENQUEUE_POS_OFFSET, FREE_LAG, boundOf((long)CLAIMED_BOUND.getOpaque(this)),
             "claimed and not yet committed: enqueue_pos=");
     }
 
@@ -281,7 +351,7 @@ final class ZeroqCells
         if (count > 0)
         {
             // opaque: as in handedOutFree().
-            ACQUIRED_BOUND.setOpaque(this, first + count);
+            ACQUIRED_BOUND.setOpaque(this, fresh(first + count));
         }
         return first;
     }
@@ -319,12 +389,49 @@ final class ZeroqCells
     }
 
     /**
+     * Checks and releases a position handed out by a single acquisition, as {@link #commitClaimed} commits.
+     *
+     * @throws IllegalArgumentException as {@link #checkAcquired}; nothing is written then.
+     */
+    void releaseAcquired(final long position)
+    {
+        // opaque, both: as in commitClaimed()
+        if (position >= 0 && (long)ACQUIRED_BOUND.getOpaque(this) == fresh(position + 1))
+        {
+            ACQUIRED_BOUND.setOpaque(this, stale(position + 1));
+        }
+        else
+        {
+            checkAcquired(position);
+        }
+        release(position);
+    }
+
+    /**
+     * Checks every position of a run, then releases them in order, lowering the bound as
+     * {@link #commitClaimedRun} does.
+     *
+     * @throws IllegalArgumentException as {@link #checkAcquired}, for the first position that fails; nothing is
+     *                                  written then.
+     */
+    void releaseAcquiredRun(final long first, final int count)
+    {
+        checkAcquiredRun(first, count);
+        // opaque, both: as in commitClaimed()
+        if (count > 0 && (long)ACQUIRED_BOUND.getOpaque(this) == fresh(first + count))
+        {
+            ACQUIRED_BOUND.setOpaque(this, stale(first + count));
+        }
+        releaseRun(first, count);
+    }
+
+    /**
      * @throws IllegalArgumentException unless the position was acquired ({@code dequeue_pos} is past it by at most
      *                                  the capacity) and not yet released (its cell's sequence is position + 1).
      */
     void checkAcquired(final long position)
     {
-        checkHeld(position, DEQUEUE_POS_OFFSET, COMMITTED_LAG, (long)ACQUIRED_BOUND.getOpaque(this),
+        checkHeld(position, DEQUEUE_POS_OFFSET, COMMITTED_LAG, boundOf((long)ACQUIRED_BOUND.getOpaque(this)),
             "acquired and not yet released: dequeue_pos=");
     }
 

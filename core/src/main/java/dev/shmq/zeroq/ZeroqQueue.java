@@ -291,7 +291,8 @@ public final class ZeroqQueue extends ShmQueue
      * Publishes the element written at a position from {@link #tryClaim()} to consumers. The position is checked
      * first: it must have been claimed ({@code enqueue_pos} is past it by at most the capacity) and not yet committed
      * (its cell's sequence still equals it). That rejects a position never claimed, a second commit and a stale
-     * position from an earlier lap; it cannot tell which thread or process made the claim.
+     * position from an earlier lap; it cannot tell which thread or process made the claim. The commit of the claim
+     * this instance handed out last, the usual claim, write, commit, is checked without reading shared memory.
      *
      * @param position the claimed position.
      * @throws IllegalArgumentException if the position is not claimed and uncommitted; nothing is written then.
@@ -299,8 +300,7 @@ public final class ZeroqQueue extends ShmQueue
     public void commit(final long position)
     {
         checkOpen();
-        cells.checkClaimed(position);
-        cells.commit(position);
+        cells.commitClaimed(position);
     }
 
     /**
@@ -342,8 +342,7 @@ public final class ZeroqQueue extends ShmQueue
     public void release(final long position)
     {
         checkOpen();
-        cells.checkAcquired(position);
-        cells.release(position);
+        cells.releaseAcquired(position);
     }
 
     /**
@@ -375,8 +374,7 @@ public final class ZeroqQueue extends ShmQueue
     public void commit(final ZeroqRange range)
     {
         checkOpen();
-        cells.checkClaimedRun(range.position(), range.count());
-        cells.commitRun(range.position(), range.count());
+        cells.commitClaimedRun(range.position(), range.count());
     }
 
     /**
@@ -408,8 +406,7 @@ public final class ZeroqQueue extends ShmQueue
     public void release(final ZeroqRange range)
     {
         checkOpen();
-        cells.checkAcquiredRun(range.position(), range.count());
-        cells.releaseRun(range.position(), range.count());
+        cells.releaseAcquiredRun(range.position(), range.count());
     }
 
     /**

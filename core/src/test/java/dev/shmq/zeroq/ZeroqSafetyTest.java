@@ -207,6 +207,49 @@ class ZeroqSafetyTest
     }
 
     @Test
+    void shouldRejectASecondCommitOrReleaseHoweverThePositionWasFirstCommittedOrReleased()
+    {
+        final ZeroqQueue queue = ZeroqQueue.local(CAPACITY, ELEMENT_SIZE);
+        final ZeroqRange range = new ZeroqRange();
+
+        // a run's last position committed with the run, then alone: the run's claim ended at it
+        assertEquals(2, queue.tryClaim(2, range));
+        final long last = range.position() + 1;
+        queue.commit(range);
+        assertThrows(IllegalArgumentException.class, () -> queue.commit(last), "committed with its run");
+        assertEquals(2, queue.tryAcquire(2, range));
+        queue.release(range);
+        assertThrows(IllegalArgumentException.class, () -> queue.release(last), "released with its run");
+
+        // the run's last position committed alone, then with the run
+        assertEquals(2, queue.tryClaim(2, range));
+        queue.commit(range.position() + 1);
+        assertThrows(IllegalArgumentException.class, () -> queue.commit(range), "its last position is committed");
+        queue.commit(range.position());
+        assertEquals(2, queue.tryAcquire(2, range));
+        queue.release(range.position() + 1);
+        assertThrows(IllegalArgumentException.class, () -> queue.release(range), "its last position is released");
+        queue.release(range.position());
+
+        // two claims outstanding, committed out of order, each once
+        final long first = queue.tryClaim();
+        final long second = queue.tryClaim();
+        queue.commit(first);
+        queue.commit(second);
+        assertThrows(IllegalArgumentException.class, () -> queue.commit(first));
+        assertThrows(IllegalArgumentException.class, () -> queue.commit(second));
+        final long acquiredFirst = queue.tryAcquire();
+        final long acquiredSecond = queue.tryAcquire();
+        queue.release(acquiredSecond);
+        queue.release(acquiredFirst);
+        assertThrows(IllegalArgumentException.class, () -> queue.release(acquiredFirst));
+        assertThrows(IllegalArgumentException.class, () -> queue.release(acquiredSecond));
+
+        assertTrue(queue.isEmpty());
+        assertFullCycle(queue);
+    }
+
+    @Test
     void shouldDeliverEveryElementWhenDrainHandlerThrows() throws InterruptedException
     {
         final ZeroqQueue queue = ZeroqQueue.local(CAPACITY, ELEMENT_SIZE);

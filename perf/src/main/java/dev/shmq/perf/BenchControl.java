@@ -20,6 +20,13 @@ import java.util.concurrent.TimeUnit;
 final class BenchControl implements AutoCloseable
 {
     static final int MAX_PARTIES = 4;
+
+    /**
+     * How long a throughput run's consumers may report no progress before what is outstanding counts as lost: a
+     * consumer then ends once every producer is done, and a SlickQueue producer held back by its window writes the
+     * outstanding entries off ({@link SlickWindow}); {@code LOSS_TIMEOUT_NANOS} in {@code bench_common.hpp} too.
+     */
+    static final long LOSS_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     static final int LENGTH = 4096;
     private static final int LINE = 64;
     private static final int SENT_OFFSET = 0;

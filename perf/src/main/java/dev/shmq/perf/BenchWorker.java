@@ -28,7 +28,6 @@ public final class BenchWorker
     private static final long DRAIN_MS = 500;
     private static final int MAX_CHECKS = 1 << 21;
     private static final int FILL_WARMUP_CALLS = 50_000;
-    private static final long LOSS_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final long PACED_START_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final int WAKE_WARMUP_MESSAGES = 50_000;
     private static final long WAKE_MIN_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -307,8 +306,8 @@ public final class BenchWorker
                     break;
                 }
                 final long total = control.totalSentIfDone(producers);
-                if (total >= 0 &&
-                    (control.totalReceived(consumers) >= total || now - lastProgressNanos > LOSS_TIMEOUT_NANOS))
+                if (total >= 0 && (control.totalReceived(consumers) >= total ||
+                    now - lastProgressNanos > BenchControl.LOSS_TIMEOUT_NANOS))
                 {
                     break;
                 }

@@ -10,9 +10,8 @@ import org.agrona.concurrent.AtomicBuffer;
 
 /**
  * shmq SlickQueue endpoints: one element of {@code payload} bytes per message. SlickQueue is lossy (producers never
- * wait), so in throughput runs the producer keeps at most half the ring ahead of what the consumers reported through
- * {@link BenchControl} (checked against a cached value, as Agrona's producers cache the consumer position): the
- * numbers are for delivered messages, and the table reports any loss.
+ * wait), so in throughput runs the producer keeps at most half the ring ahead of what the consumers reported
+ * ({@link SlickWindow}): the numbers are for delivered messages, and the table reports any loss.
  */
 final class SlickEndpoints
 {
@@ -48,51 +47,32 @@ final class SlickEndpoints
     {
         final int payload = spec.integer(WorkerSpec.PAYLOAD, Long.BYTES);
         final SlickQueue queue = SlickQueue.open(spec.string(WorkerSpec.NAME), payload);
-        return new Sender(queue, MessageBody.of(payload), control, spec.integer(WorkerSpec.CONSUMERS, 1), batch);
+        final SlickWindow window =
+            new SlickWindow(control, spec.integer(WorkerSpec.CONSUMERS, 1), queue.capacity() / 2);
+        final MessageBody body = MessageBody.of(payload);
+        return batch ? new BatchSender(queue, body, window) : new Sender(queue, body, window);
     }
 
+    /** One entry per call: {@code reserve}, written in place, {@code publish}. */
     static final class Sender implements MessageSender
     {
         private final SlickQueue queue;
         private final AtomicBuffer buffer;
         private final MessageBody body;
-        private final BenchControl control;
-        private final int consumers;
-        private final long window;
-        private final boolean batch;
-        private long reservedEnd;
-        private long consumedCache;
+        private final SlickWindow window;
 
-        Sender(
-            final SlickQueue queue,
-            final MessageBody body,
-            final BenchControl control,
-            final int consumers,
-            final boolean batch)
+        Sender(final SlickQueue queue, final MessageBody body, final SlickWindow window)
         {
             this.queue = queue;
             this.buffer = queue.buffer();
             this.body = body;
-            this.control = control;
-            this.consumers = consumers;
-            this.window = queue.capacity() / 2;
-            this.batch = batch;
-        }
-
-        private boolean mayReserve(final int count)
-        {
-            if (null == control || reservedEnd + count - consumedCache <= window)
-            {
-                return true;
-            }
-            consumedCache = control.totalReceived(consumers);
-            return reservedEnd + count - consumedCache <= window;
+            this.window = window;
         }
 
         @Override
         public boolean offer(final long stamp)
         {
-            if (!mayReserve(1))
+            if (!window.mayReserve(1))
             {
                 return false;
             }
@@ -102,19 +82,47 @@ final class SlickEndpoints
             final long index = queue.reserve();
             body.write(buffer, queue.offset(index), stamp);
             queue.publish(index);
-            reservedEnd = index + 1;
+            window.reservedTo(index + 1);
             return true;
+        }
+
+        @Override
+        public void close()
+        {
+            queue.close();
+        }
+    }
+
+    /**
+     * Up to {@value #BATCH} entries per call: {@code reserveBatch}, each written in place, {@code publishBatch}.
+     * Apart from {@link Sender}, so that the send loop's one call stays small enough for C2 to inline.
+     */
+    static final class BatchSender implements MessageSender
+    {
+        private final SlickQueue queue;
+        private final AtomicBuffer buffer;
+        private final MessageBody body;
+        private final SlickWindow window;
+
+        BatchSender(final SlickQueue queue, final MessageBody body, final SlickWindow window)
+        {
+            this.queue = queue;
+            this.buffer = queue.buffer();
+            this.body = body;
+            this.window = window;
+        }
+
+        @Override
+        public boolean offer(final long stamp)
+        {
+            return 1 == offerBatch(stamp, 1);
         }
 
         @Override
         public int offerBatch(final long stamp, final int limit)
         {
-            if (!batch)
-            {
-                return offer(stamp) ? 1 : 0;
-            }
             final int count = Math.min(limit, BATCH);
-            if (!mayReserve(count))
+            if (!window.mayReserve(count))
             {
                 return 0;
             }
@@ -126,7 +134,7 @@ final class SlickEndpoints
                 body.write(buffer, queue.offset(first + i), stamp);
             }
             queue.publishBatch(first, count);
-            reservedEnd = first + count;
+            window.reservedTo(first + count);
             return count;
         }
 

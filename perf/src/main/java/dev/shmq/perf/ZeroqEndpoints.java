@@ -84,25 +84,29 @@ final class ZeroqEndpoints
     static MessageSender sender(final WorkerSpec spec, final BenchSystem system)
     {
         final ZeroqQueue queue = createOrOpen(spec);
-        return new Sender(queue, BenchSystem.ZEROQ == system, BenchSystem.ZEROQ_BATCH == system);
+        return BenchSystem.ZEROQ_BATCH == system ? new BatchSender(queue) :
+            new Sender(queue, BenchSystem.ZEROQ == system);
     }
 
+    /**
+     * One element per call: {@code tryClaim} (spin) or {@code claim} (waiting), the element written in place,
+     * {@code commit}. Apart from {@link BatchSender}, so that the send loop's one call stays small enough for C2 to
+     * inline (with the batch path in the same method it was sometimes refused as "already compiled into a big method",
+     * which cost a call, a frame and a safepoint poll per element).
+     */
     static final class Sender implements MessageSender
     {
         private final ZeroqQueue queue;
         private final AtomicBuffer buffer;
         private final MessageBody body;
         private final boolean waiting;
-        private final boolean batch;
-        private final ZeroqRange range = new ZeroqRange();
 
-        Sender(final ZeroqQueue queue, final boolean waiting, final boolean batch)
+        Sender(final ZeroqQueue queue, final boolean waiting)
         {
             this.queue = queue;
             this.buffer = queue.buffer();
             this.body = MessageBody.of(queue.elementSize());
             this.waiting = waiting;
-            this.batch = batch;
         }
 
         @Override
@@ -111,23 +115,7 @@ final class ZeroqEndpoints
             // The stamp goes into the message before the claim, so that the element is one pass between claim and
             // commit, as in the C++ peer (and Agrona's write): consumers wait at this position until the commit.
             body.prepare(stamp);
-            final long position;
-            if (waiting)
-            {
-                try
-                {
-                    position = queue.claim(WAIT_NANOS, TimeUnit.NANOSECONDS);
-                }
-                catch (final InterruptedException ex)
-                {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-            else
-            {
-                position = queue.tryClaim();
-            }
+            final long position = waiting ? claim() : queue.tryClaim();
             if (ZeroqQueue.NO_POSITION == position)
             {
                 return false;
@@ -137,13 +125,50 @@ final class ZeroqEndpoints
             return true;
         }
 
+        private long claim()
+        {
+            try
+            {
+                return queue.claim(WAIT_NANOS, TimeUnit.NANOSECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return ZeroqQueue.NO_POSITION;
+            }
+        }
+
+        @Override
+        public void close()
+        {
+            queue.close();
+        }
+    }
+
+    /** Up to {@value #BATCH} elements per call: {@code tryClaim(k)}, each written in place, {@code commit(range)}. */
+    static final class BatchSender implements MessageSender
+    {
+        private final ZeroqQueue queue;
+        private final AtomicBuffer buffer;
+        private final MessageBody body;
+        private final ZeroqRange range = new ZeroqRange();
+
+        BatchSender(final ZeroqQueue queue)
+        {
+            this.queue = queue;
+            this.buffer = queue.buffer();
+            this.body = MessageBody.of(queue.elementSize());
+        }
+
+        @Override
+        public boolean offer(final long stamp)
+        {
+            return 1 == offerBatch(stamp, 1);
+        }
+
         @Override
         public int offerBatch(final long stamp, final int limit)
         {
-            if (!batch)
-            {
-                return offer(stamp) ? 1 : 0;
-            }
             body.prepare(stamp);
             final int claimed = queue.tryClaim(Math.min(limit, BATCH), range);
             final long first = range.position();
