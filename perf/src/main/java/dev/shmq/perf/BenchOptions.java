@@ -27,7 +27,7 @@ final class BenchOptions
         "  --max-rounds N        the most rounds per group (default --runs + 3)",
         "  --bounds-checks both|on|off  Agrona bounds checks in the Java workers; both adds a /nobc row beside " +
             "shmq-slick and shmq-zeroq-spin up to 1 KiB (default both)",
-        "  --rtt-count N         round trips per RTT run (default 50000, --full 500000)",
+        "  --rtt-count N         round trips per RTT run (default 200000, --full 500000)",
         "  --rate N              paced run: messages per second (default 100000)",
         "  --paced-count N       paced run: messages (default 50000, --full 1000000)",
         "  --wake-count N        wake-up samples per idle strategy (default 150, --full 2000)",
@@ -55,7 +55,7 @@ final class BenchOptions
     long durationMs = 500;
     long warmupMs = 300;
     long count;
-    long rttCount = 50_000;
+    long rttCount = 200_000;
     long rate = 100_000;
     long pacedCount = 50_000;
     long wakeCount = 150;

@@ -47,6 +47,8 @@ class GoalReportTest
     void shouldReadTheIdleFractionFromTheWakeNote()
     {
         assertEquals(0.034, GoalReport.idleFraction("idle waiter 3.4% of a core"), 1e-9);
+        assertEquals(0.034, GoalReport.idleFraction("idle waiter 3.4% of a core (its JVM 6.0%)"), 1e-9,
+            "the waiting thread's figure, not its JVM's");
         assertTrue(Double.isNaN(GoalReport.idleFraction("no figure")));
     }
 
