@@ -17,6 +17,12 @@
 // - read_copy copies an entry and then validates it (reserved index - entry index > size means a lapping producer
 //   may have overwritten it): such an entry is counted as lost, never handed out. What no reader can see: a producer
 //   that the other producers lap between its reserve and its publish writes its (older) entry over a newer one.
+// One difference of shmq's Java readers is deliberately left out: a Java reader remembers the last reserved index it
+// loaded and skips the load of reserved (the reset check) while the slot holds the index it expects, where v1.4.0
+// loads reserved on every read of a non-empty slot. This peer loads it every time, as v1.4.0 does, so that the
+// benchmark's C++ SlickQueue reads as upstream's does. That load takes line 0 (reserved and last_published) to the
+// reader's core once per entry, and the producer's CAS of last_published then waits for it: most of the benchmark's
+// gap between shmq's SlickQueue and this peer (see README "Performance").
 #pragma once
 
 #include "peer_common.hpp"
