@@ -396,14 +396,17 @@ final class SlickReader
     {
         // plain: ordered after the acquire of data_index.
         final int count = buffer.getInt(slotOffset + SLOT_SIZE_OFFSET);
-        if (count < 1 || (index & mask) + count > capacity)
-        {
-            // acquire fence: the size is read before the check below (an acquire load would not stop the size load
-            // from moving after it). relaxed: was the slot overwritten while we read it? Then look again.
-            VarHandle.acquireFence();
-            return index != buffer.getLongOpaque(slotOffset + SLOT_DATA_INDEX_OFFSET) ?
-                SLOT_OVERWRITTEN : SLOT_UNSETTLED;
-        }
-        return count;
+        // the rare case apart, so that this check stays small enough to inline into every read loop (it was a call
+        // per entry in the consumer's compiled loop)
+        return count < 1 || (index & mask) + count > capacity ? unsettledOrOverwritten(slotOffset, index) : count;
+    }
+
+    /** {@link #entryCount}'s answer for a size no entry can have: see there. */
+    private int unsettledOrOverwritten(final int slotOffset, final long index)
+    {
+        // acquire fence: the size is read before the check below (an acquire load would not stop the size load
+        // from moving after it). relaxed: was the slot overwritten while we read it? Then look again.
+        VarHandle.acquireFence();
+        return index != buffer.getLongOpaque(slotOffset + SLOT_DATA_INDEX_OFFSET) ? SLOT_OVERWRITTEN : SLOT_UNSETTLED;
     }
 }
