@@ -247,13 +247,7 @@ final class ZeroqCells
      */
     void commitClaimed(final long position)
     {
-        // opaque, both: the claim of this position stored fresh position + 1 before this call (program order, or the
-        // caller's hand-off from the claiming thread); any later value sends this commit down the checked path
-        if (position >= 0 && (long)CLAIMED_BOUND.getOpaque(this) == fresh(position + 1))
-        {
-            CLAIMED_BOUND.setOpaque(this, stale(position + 1));
-        }
-        else
+        if (position < 0 || !takeFreshClaim(position + 1))
         {
             checkClaimed(position);
         }
@@ -261,8 +255,8 @@ final class ZeroqCells
     }
 
     /**
-     * Checks every position of a run, then commits them in order; a bound the run's claim stored is lowered, as
-     * {@link #commitClaimed} does, so that no later single commit of its last position passes unchecked.
+     * Checks every position of a run, then commits them in order; a fresh bound the run's claim stored is marked
+     * stale, as {@link #commitClaimed} does, so that no later single commit of its last position passes unchecked.
      *
      * @throws IllegalArgumentException as {@link #checkClaimed}, for the first position that fails; nothing is
      *                                  written then.
@@ -270,12 +264,28 @@ final class ZeroqCells
     void commitClaimedRun(final long first, final int count)
     {
         checkClaimedRun(first, count);
-        // opaque, both: as in commitClaimed()
-        if (count > 0 && (long)CLAIMED_BOUND.getOpaque(this) == fresh(first + count))
+        if (count > 0)
         {
-            CLAIMED_BOUND.setOpaque(this, stale(first + count));
+            takeFreshClaim(first + count);
         }
         commitRun(first, count);
+    }
+
+    /**
+     * Marks the claimed bound stale if it is fresh {@code end}: the claim ending there is being committed.
+     *
+     * @return true if it was fresh {@code end} (see the class comment).
+     */
+    private boolean takeFreshClaim(final long end)
+    {
+        // opaque, both: the claim ending at end stored fresh(end) before this call (program order, or the caller's
+        // hand-off from the claiming thread); any later value sends the commit down the checked path
+        if ((long)CLAIMED_BOUND.getOpaque(this) == fresh(end))
+        {
+            CLAIMED_BOUND.setOpaque(this, stale(end));
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -395,12 +405,7 @@ final class ZeroqCells
      */
     void releaseAcquired(final long position)
     {
-        // opaque, both: as in commitClaimed()
-        if (position >= 0 && (long)ACQUIRED_BOUND.getOpaque(this) == fresh(position + 1))
-        {
-            ACQUIRED_BOUND.setOpaque(this, stale(position + 1));
-        }
-        else
+        if (position < 0 || !takeFreshAcquisition(position + 1))
         {
             checkAcquired(position);
         }
@@ -408,7 +413,7 @@ final class ZeroqCells
     }
 
     /**
-     * Checks every position of a run, then releases them in order, lowering the bound as
+     * Checks every position of a run, then releases them in order, marking the bound stale as
      * {@link #commitClaimedRun} does.
      *
      * @throws IllegalArgumentException as {@link #checkAcquired}, for the first position that fails; nothing is
@@ -417,12 +422,23 @@ final class ZeroqCells
     void releaseAcquiredRun(final long first, final int count)
     {
         checkAcquiredRun(first, count);
-        // opaque, both: as in commitClaimed()
-        if (count > 0 && (long)ACQUIRED_BOUND.getOpaque(this) == fresh(first + count))
+        if (count > 0)
         {
-            ACQUIRED_BOUND.setOpaque(this, stale(first + count));
+            takeFreshAcquisition(first + count);
         }
         releaseRun(first, count);
+    }
+
+    /** {@link #takeFreshClaim} for the acquired bound. */
+    private boolean takeFreshAcquisition(final long end)
+    {
+        // opaque, both: as in takeFreshClaim()
+        if ((long)ACQUIRED_BOUND.getOpaque(this) == fresh(end))
+        {
+            ACQUIRED_BOUND.setOpaque(this, stale(end));
+            return true;
+        }
+        return false;
     }
 
     /**

@@ -507,9 +507,7 @@ final class BenchScenarios
         }
         catch (final RuntimeException ex)
         {
-            out.println("FAILED");
-            System.err.println("--- tp " + MEMCPY + " failed: " + ex.getMessage());
-            results.add(BenchResult.missing("tp", MEMCPY, Payloads.FRAME, "FAILED " + firstLine(ex)));
+            failed("tp", MEMCPY, Payloads.FRAME, ex);
         }
     }
 
@@ -530,9 +528,14 @@ final class BenchScenarios
 
     private void failed(final String scenario, final BenchSystem system, final int payload, final Exception ex)
     {
+        failed(scenario, system.id(), payload, ex);
+    }
+
+    private void failed(final String scenario, final String system, final int payload, final Exception ex)
+    {
         out.println("FAILED");
-        System.err.println("--- " + scenario + " " + system.id() + " " + payload + " failed: " + ex.getMessage());
-        results.add(BenchResult.missing(scenario, system.id(), payload, "FAILED " + firstLine(ex)));
+        System.err.println("--- " + scenario + " " + system + " " + payload + " failed: " + ex.getMessage());
+        results.add(BenchResult.missing(scenario, system, payload, "FAILED " + firstLine(ex)));
     }
 
     private static String firstLine(final Exception ex)

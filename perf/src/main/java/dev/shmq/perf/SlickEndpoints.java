@@ -95,7 +95,7 @@ final class SlickEndpoints
 
     /**
      * Up to {@value #BATCH} entries per call: {@code reserveBatch}, each written in place, {@code publishBatch}.
-     * Apart from {@link Sender}, so that the send loop's one call stays small enough for C2 to inline.
+     * Apart from {@link Sender}, so that neither branches on its mode per call.
      */
     static final class BatchSender implements MessageSender
     {

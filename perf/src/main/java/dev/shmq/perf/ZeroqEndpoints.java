@@ -90,9 +90,8 @@ final class ZeroqEndpoints
 
     /**
      * One element per call: {@code tryClaim} (spin) or {@code claim} (waiting), the element written in place,
-     * {@code commit}. Apart from {@link BatchSender}, so that the send loop's one call stays small enough for C2 to
-     * inline (with the batch path in the same method it was sometimes refused as "already compiled into a big method",
-     * which cost a call, a frame and a safepoint poll per element).
+     * {@code commit}. Apart from {@link BatchSender}, so that neither branches on its mode per call (the send loop
+     * inlines either: see {@code BenchProcesses.INLINE_HARNESS}).
      */
     static final class Sender implements MessageSender
     {
