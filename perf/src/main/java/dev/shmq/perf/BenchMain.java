@@ -21,9 +21,6 @@ import java.util.Set;
  */
 public final class BenchMain
 {
-    /** Kept runs per wake-up row: each takes seconds (the idle waiter's CPU is measured over one). */
-    private static final int WAKE_RUNS = 3;
-
     private final BenchOptions options;
     private final Path outDirectory;
     private final String prefix = "shmq-bench-" + ProcessHandle.current().pid() + "-";
@@ -84,7 +81,7 @@ public final class BenchMain
     {
         final long start = System.nanoTime();
         final List<Runnable> plan = plan();
-        out.printf(Locale.ROOT, "shmq bench: %d runs, %d CPUs, %s%s; results in %s%n", plan.size(),
+        out.printf(Locale.ROOT, "shmq bench: %d steps, %d CPUs, %s%s; results in %s%n", plan.size(),
             Runtime.getRuntime().availableProcessors(), options.full ? "full" : "default",
             options.pin ? ", pinned" : "", outDirectory.toAbsolutePath());
         for (final Runnable step : plan)
@@ -106,9 +103,10 @@ public final class BenchMain
     // ------------------------------------------------------------------------------------------------------------
 
     /**
-     * The plan: groups of rows. The 1P1C throughput rows of one payload form a group, as do the round-trip rows of
-     * one payload; a group's rows run interleaved, round after round, until each has {@code --runs} kept runs
-     * ({@link BenchScenarios#interleaved}). Every other row runs once, between its own two probes.
+     * The plan. First the limits; then every group of compared rows, interleaved over the whole suite: each round
+     * runs each group once, and a group's rows each once (the 1P1C throughput rows of one payload form a group, as
+     * do the round-trip rows of one payload and the wake-up rows), until every row has {@code --runs} kept runs
+     * ({@link InterleavedRounds}); then the rows that run once, each between its own two probes.
      */
     private List<Runnable> plan()
     {
@@ -118,13 +116,10 @@ public final class BenchMain
         {
             plan.add(() -> once(scenarios::limits));
         }
-        if (options.scenarios.contains(BenchOptions.Scenario.TP))
+        final List<InterleavedRounds.Group> groups = groups(systems);
+        if (!groups.isEmpty())
         {
-            for (final int payload : options.payloads)
-            {
-                final List<Runnable> rows = throughputRows(systems, payload);
-                plan.add(() -> scenarios.interleaved(rows, options.runs, options.maxRounds));
-            }
+            plan.add(() -> scenarios.interleaved(groups));
         }
         if (options.scenarios.contains(BenchOptions.Scenario.TP2))
         {
@@ -135,6 +130,30 @@ public final class BenchMain
                     final int consumers = system == BenchSystem.AGRONA_M2O ? 1 : 2;
                     plan.add(() -> once(() -> scenarios.throughput("tp2", system, 64, 2, consumers, true)));
                 }
+            }
+        }
+        if (options.scenarios.contains(BenchOptions.Scenario.PACED))
+        {
+            for (final BenchSystem system : BenchSystem.values())
+            {
+                if (systems.contains(system) && !system.isBatch() && !system.isNative() &&
+                    system != BenchSystem.AGRONA_M2O)
+                {
+                    plan.add(() -> once(() -> scenarios.paced(system, 64)));
+                }
+            }
+        }
+        return plan;
+    }
+
+    private List<InterleavedRounds.Group> groups(final Set<BenchSystem> systems)
+    {
+        final List<InterleavedRounds.Group> groups = new ArrayList<>();
+        if (options.scenarios.contains(BenchOptions.Scenario.TP))
+        {
+            for (final int payload : options.payloads)
+            {
+                addGroup(groups, throughputRows(systems, payload));
             }
         }
         if (options.scenarios.contains(BenchOptions.Scenario.RTT))
@@ -149,18 +168,7 @@ public final class BenchMain
                         rows.add(() -> scenarios.roundTrip(system, payload));
                     }
                 }
-                plan.add(() -> scenarios.interleaved(rows, options.runs, options.maxRounds));
-            }
-        }
-        if (options.scenarios.contains(BenchOptions.Scenario.PACED))
-        {
-            for (final BenchSystem system : BenchSystem.values())
-            {
-                if (systems.contains(system) && !system.isBatch() && !system.isNative() &&
-                    system != BenchSystem.AGRONA_M2O)
-                {
-                    plan.add(() -> once(() -> scenarios.paced(system, 64)));
-                }
+                addGroup(groups, rows);
             }
         }
         if (options.scenarios.contains(BenchOptions.Scenario.WAKE) &&
@@ -171,10 +179,17 @@ public final class BenchMain
             {
                 rows.add(() -> scenarios.wake(idle));
             }
-            final int runs = Math.min(WAKE_RUNS, options.runs);
-            plan.add(() -> scenarios.interleaved(rows, runs, runs + BenchOptions.EXTRA_ROUNDS));
+            addGroup(groups, rows);
         }
-        return plan;
+        return groups;
+    }
+
+    private void addGroup(final List<InterleavedRounds.Group> groups, final List<Runnable> rows)
+    {
+        if (!rows.isEmpty())
+        {
+            groups.add(new InterleavedRounds.Group(rows, options.runs, options.maxRounds));
+        }
     }
 
     private List<Runnable> throughputRows(final Set<BenchSystem> systems, final int payload)
@@ -208,7 +223,7 @@ public final class BenchMain
 
     private void once(final Runnable row)
     {
-        scenarios.interleaved(List.of(row), 1, 1);
+        scenarios.interleaved(List.of(new InterleavedRounds.Group(List.of(row), 1, 1)));
     }
 
     /**

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -75,67 +74,34 @@ final class BenchScenarios
     }
 
     /**
-     * Runs a group of rows interleaved, A B C, B C A, C A B, ... so that drift and the host's placement of our CPUs
-     * hit every row alike, each run between two placement probes, until every row has {@code keep} runs whose
-     * probes say near, or {@code maxRounds} rounds have run. A row whose run fails runs no more.
+     * Runs groups of rows interleaved round after round ({@link InterleavedRounds}), each run between two placement
+     * probes, until every row has its kept runs (probes near) or its group has run its most rounds.
      *
-     * @param rows      each adds one result per call.
-     * @param keep      runs with near probes wanted per row.
-     * @param maxRounds the most rounds.
+     * @param groups the groups, in the order they run within each round.
      */
-    void interleaved(final List<Runnable> rows, final int keep, final int maxRounds)
+    void interleaved(final List<InterleavedRounds.Group> groups)
     {
-        final List<Runnable> active = new ArrayList<>(rows);
-        final int[] kept = new int[rows.size()];
-        for (int round = 0; round < maxRounds && !active.isEmpty() && !processes.isStopping(); round++)
-        {
-            roundNumber++;
-            final List<Runnable> order = new ArrayList<>(active);
-            Collections.rotate(order, -round);
-            for (final Runnable row : order)
-            {
-                if (processes.isStopping())
-                {
-                    break;
-                }
-                final double before = probe.measure();
-                final int size = results.size();
-                row.run();
-                final double after = probe.measure();
-                if (results.size() == size)
-                {
-                    continue;
-                }
-                final BenchResult run = results.remove(size).placed(roundNumber, before, after);
-                results.add(run);
-                if (!run.hasThroughput() && !run.hasLatency())
-                {
-                    // failed: it would fail again; the row keeps this one result, which says why.
-                    active.remove(row);
-                    kept[rows.indexOf(row)] = keep;
-                }
-                else if (!run.isFar(probe.nearNanos()))
-                {
-                    kept[rows.indexOf(row)]++;
-                }
-            }
-            if (allAtLeast(kept, keep))
-            {
-                break;
-            }
-        }
+        roundNumber = InterleavedRounds.run(groups, this::runPlaced, processes::isStopping, roundNumber + 1) - 1;
     }
 
-    private static boolean allAtLeast(final int[] kept, final int keep)
+    private InterleavedRounds.Outcome runPlaced(final Runnable row, final int round)
     {
-        for (final int count : kept)
+        final double before = probe.measure();
+        final int size = results.size();
+        row.run();
+        final double after = probe.measure();
+        if (results.size() == size)
         {
-            if (count < keep)
-            {
-                return false;
-            }
+            return InterleavedRounds.Outcome.NONE;
         }
-        return true;
+        final BenchResult run = results.remove(size).placed(round, before, after);
+        results.add(run);
+        if (!run.hasThroughput() && !run.hasLatency())
+        {
+            // failed: it would fail again; the row keeps this one result, which says why.
+            return InterleavedRounds.Outcome.FAILED;
+        }
+        return run.isFar(probe.nearNanos()) ? InterleavedRounds.Outcome.FAR : InterleavedRounds.Outcome.KEPT;
     }
 
     private String nextRunName()

@@ -110,8 +110,9 @@ final class GoalReport
     }
 
     /**
-     * The default idle strategy's goal, judged on every kept run: MET if each run meets it, MISSED if none does,
-     * NOISY otherwise.
+     * The default idle strategy's goal, judged as a ratio goal on its kept runs: each run's ratio is the larger of
+     * its wake-up p50 over 50 us and its waiting thread's idle CPU over 5 % of a core, so a run meets the goal when
+     * its ratio is at most 1, and the verdict comes from the runs' interquartile range like every other goal's.
      */
     private void evaluateWake(final List<String> lines)
     {
@@ -120,24 +121,18 @@ final class GoalReport
         {
             return;
         }
-        final List<BenchResult> wakes = kept("wake", system, 8);
-        if (wakes.isEmpty())
-        {
-            lines.add(system + ": wake-up p50 <= 50 us with idle < 5% of a core: n/a (no kept run)");
-            return;
-        }
-        int met = 0;
+        final List<Double> ratios = new ArrayList<>();
         final StringBuilder figures = new StringBuilder();
-        for (final BenchResult run : wakes)
+        for (final BenchResult run : kept("wake", system, 8))
         {
+            final double p50 = run.percentileNanos(MEDIAN);
             final double idle = idleFraction(run.note);
-            met += run.percentileNanos(MEDIAN) <= WAKE_P50_NANOS && idle < IDLE_CPU ? 1 : 0;
+            ratios.add(Math.max(p50 / WAKE_P50_NANOS, idle / IDLE_CPU));
             figures.append(0 == figures.length() ? "" : "; ").append(String.format(Locale.ROOT,
-                "p50 %.1f us, idle %.1f%%", run.percentileNanos(MEDIAN) / 1000, 100 * idle));
+                "%.1f us %.1f%%", p50 / 1000, 100 * idle));
         }
-        final String verdict = met == wakes.size() ? "MET" : 0 == met ? "MISSED" : "NOISY";
-        lines.add(String.format(Locale.ROOT, "%s: wake-up p50 <= 50 us with idle < 5%% of a core: %s (%d of %d " +
-            "kept runs meet it: %s)", system, verdict, met, wakes.size(), figures));
+        lines.add(atMost(system + ": wake-up p50 <= 50 us with idle < 5% of a core", new Pairs(ratios,
+            "kept runs, each the larger of p50/50 us and idle/5%; p50 and idle: " + figures), 1.0));
     }
 
     /** The ratios of one goal's pairs, or why there are none; {@code null} ratios: the subject did not run. */
