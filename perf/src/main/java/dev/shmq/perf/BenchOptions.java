@@ -22,7 +22,7 @@ final class BenchOptions
         "  --duration-ms N       measured time per throughput run (default 500, --full 3000)",
         "  --warmup-ms N         unmeasured warm-up per throughput run (default 300, --full 1000)",
         "  --count N             messages per producer per throughput run instead of a duration",
-        "  --runs N              kept runs per throughput and round-trip row: rows of one group run " +
+        "  --runs N              kept runs per throughput, round-trip and wake-up row: rows of one group run " +
             "interleaved, round after round, until each has N runs whose placement probes say near (default 7)",
         "  --max-rounds N        the most rounds per group (default --runs + 3)",
         "  --bounds-checks both|on|off  Agrona bounds checks in the Java workers; both adds a /nobc row beside " +
