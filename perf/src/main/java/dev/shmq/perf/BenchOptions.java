@@ -23,7 +23,8 @@ final class BenchOptions
         "  --warmup-ms N         unmeasured warm-up per throughput run (default 300, --full 1000)",
         "  --count N             messages per producer per throughput run instead of a duration",
         "  --runs N              kept runs per throughput, round-trip and wake-up row: rows of one group run " +
-            "interleaved, round after round, until each has N runs whose placement probes say near (default 7)",
+            "interleaved, round after round, until each has N runs whose placement probes say the usual placement " +
+            "(default 7)",
         "  --max-rounds N        the most rounds per group (default --runs + 3)",
         "  --bounds-checks both|on|off  Agrona bounds checks in the Java workers; both adds a /nobc row beside " +
             "shmq-slick and shmq-zeroq-spin up to 1 KiB (default both)",
@@ -41,7 +42,7 @@ final class BenchOptions
         "  --out DIR             where .hgrm, results.csv and report.html go (default perf/target/bench-results)",
         "  --help                this text");
 
-    /** Rounds a group may run beyond {@code --runs} to make up for runs taken while the CPUs were far apart. */
+    /** Rounds a group may run beyond {@code --runs} to make up for runs taken away from the usual CPU placement. */
     static final int EXTRA_ROUNDS = 3;
 
     enum Scenario

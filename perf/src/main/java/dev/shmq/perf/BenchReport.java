@@ -33,16 +33,18 @@ final class BenchReport
      */
     void publish(final List<BenchResult> runs, final PlacementProbe probe, final double seconds)
     {
-        final double near = probe.nearNanos();
-        final List<BenchResult> results = RowSummaries.summarise(runs, near);
+        final double usual = probe.usualNanos();
+        final List<BenchResult> results = RowSummaries.summarise(runs, usual);
         final ResultTable table = new ResultTable(results);
         final String text = table.format();
-        final List<String> goals = new GoalReport(table, runs, near).evaluate();
-        final String placement = Double.isInfinite(near) ? "no placement probe succeeded: every run kept" :
-            String.format(Locale.ROOT, "placement probe: near reference %.0f ns (cache-line round trip, %.0fth " +
-                "percentile of the suite's probes); a run is kept when both its probes are within %.1fx of it (%d " +
-                "probes failed); runs.csv has every run", near, PlacementProbe.REFERENCE_PERCENTILE,
-                PlacementProbe.FAR_FACTOR, probe.failures());
+        final List<String> goals = new GoalReport(table, runs, usual).evaluate();
+        final String placement = Double.isInfinite(usual) ? "no placement probe succeeded: every run kept" :
+            String.format(Locale.ROOT, "placement probe: usual round trip %.0f ns (cache line, %.0fth percentile " +
+                "of the suite's probes); a run is kept when both its probes are within %.1fx of it either way, the " +
+                "others are away (%d of %d probes away: %d slower, %d faster; %d failed); runs.csv has every run",
+                usual, PlacementProbe.REFERENCE_PERCENTILE, PlacementProbe.AWAY_FACTOR,
+                probe.slowerProbes() + probe.fasterProbes(), probe.probeCount(), probe.slowerProbes(),
+                probe.fasterProbes(), probe.failures());
         out.println();
         out.println("Scenarios: tp = 1P1C throughput; tp2 = 2P2C throughput; rtt = round trip over two queues; " +
             "paced = one-way latency at a fixed rate, from the intended send time; wake = blocked take woken by a " +
@@ -64,7 +66,7 @@ final class BenchReport
         write(results, text, goals, table, seconds);
         try
         {
-            Files.writeString(outDirectory.resolve("runs.csv"), ResultTable.runsCsv(runs, near),
+            Files.writeString(outDirectory.resolve("runs.csv"), ResultTable.runsCsv(runs, usual),
                 StandardCharsets.UTF_8);
         }
         catch (final IOException ex)

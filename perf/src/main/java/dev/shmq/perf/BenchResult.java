@@ -71,14 +71,15 @@ final class BenchResult
     }
 
     /**
-     * @param nearProbeNanos the suite's near reference.
-     * @return true if either probe around this run was slower than {@link PlacementProbe#FAR_FACTOR} times the
-     *         near reference, or missing: the two CPUs were far apart (or unknown) while it ran.
+     * @param usualProbeNanos the suite's usual round trip (see PlacementProbe).
+     * @return true if either probe around this run says another placement than the usual one
+     *         ({@link PlacementProbe#isAway}), or is missing: the two CPUs were farther apart or closer together than
+     *         usual (or unknown) while it ran.
      */
-    boolean isFar(final double nearProbeNanos)
+    boolean isAway(final double usualProbeNanos)
     {
-        return PlacementProbe.isFar(probeBeforeNanos, nearProbeNanos) ||
-            PlacementProbe.isFar(probeAfterNanos, nearProbeNanos);
+        return PlacementProbe.isAway(probeBeforeNanos, usualProbeNanos) ||
+            PlacementProbe.isAway(probeAfterNanos, usualProbeNanos);
     }
 
     static BenchResult throughput(

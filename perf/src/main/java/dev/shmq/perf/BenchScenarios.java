@@ -67,7 +67,7 @@ final class BenchScenarios
         return results;
     }
 
-    /** @return the placement probe, whose near reference judges every run at the end. */
+    /** @return the placement probe, whose usual round trip judges every run at the end. */
     PlacementProbe probe()
     {
         return probe;
@@ -75,7 +75,7 @@ final class BenchScenarios
 
     /**
      * Runs groups of rows interleaved round after round ({@link InterleavedRounds}), each run between two placement
-     * probes, until every row has its kept runs (probes near) or its group has run its most rounds.
+     * probes, until every row has its kept runs (probes at the usual placement) or its group has run its most rounds.
      *
      * @param groups the groups, in the order they run within each round.
      */
@@ -101,7 +101,7 @@ final class BenchScenarios
             // failed: it would fail again; the row keeps this one result, which says why.
             return InterleavedRounds.Outcome.FAILED;
         }
-        return run.isFar(probe.nearNanos()) ? InterleavedRounds.Outcome.FAR : InterleavedRounds.Outcome.KEPT;
+        return run.isAway(probe.usualNanos()) ? InterleavedRounds.Outcome.AWAY : InterleavedRounds.Outcome.KEPT;
     }
 
     private String nextRunName()

@@ -36,18 +36,18 @@ final class GoalReport
 
     private final ResultTable table;
     private final List<BenchResult> runs;
-    private final double nearProbe;
+    private final double usualProbe;
 
     /**
      * @param table        the summarised rows.
      * @param runs         every run of the suite.
-     * @param nearProbe the suite's near reference (see PlacementProbe) (infinite: none, keep every run).
+     * @param usualProbe the suite's usual round trip (see PlacementProbe) (infinite: none, keep every run).
      */
-    GoalReport(final ResultTable table, final List<BenchResult> runs, final double nearProbe)
+    GoalReport(final ResultTable table, final List<BenchResult> runs, final double usualProbe)
     {
         this.table = table;
         this.runs = runs;
-        this.nearProbe = nearProbe;
+        this.usualProbe = usualProbe;
     }
 
     /**
@@ -154,7 +154,7 @@ final class GoalReport
         for (final BenchResult run : runs)
         {
             if (scenario.equals(run.scenario) && system.equals(run.system) && payload == run.payload &&
-                (run.hasThroughput() || run.hasLatency()) && RowSummaries.isKept(run, nearProbe))
+                (run.hasThroughput() || run.hasLatency()) && RowSummaries.isKept(run, usualProbe))
             {
                 kept.add(run);
             }

@@ -24,10 +24,10 @@ final class InterleavedRounds
     /** What one run of a row came to. */
     enum Outcome
     {
-        /** A result, both placement probes near. */
+        /** A result, both placement probes at the suite's usual placement. */
         KEPT,
-        /** A result, a probe far: it does not count towards the row's kept runs. */
-        FAR,
+        /** A result, a probe away from the usual placement: it does not count towards the row's kept runs. */
+        AWAY,
         /** No result: the row runs no more. */
         FAILED,
         /** Nothing was added (the suite is stopping). */

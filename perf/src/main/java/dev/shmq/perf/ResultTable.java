@@ -31,10 +31,10 @@ final class ResultTable
 
     /**
      * @param runs         every run of a suite.
-     * @param nearProbe the suite's near reference (see PlacementProbe).
+     * @param usualProbe the suite's usual round trip (see PlacementProbe).
      * @return one CSV line per run: its round, both probes, whether it was kept, and its figures.
      */
-    static String runsCsv(final List<BenchResult> runs, final double nearProbe)
+    static String runsCsv(final List<BenchResult> runs, final double usualProbe)
     {
         final StringBuilder out = new StringBuilder(
             "round,scenario,system,payload,probe_before_ns,probe_after_ns,kept,msgs_per_s,p50_ns,p999_ns,fill\n");
@@ -42,7 +42,7 @@ final class ResultTable
         {
             out.append(String.join(",", Integer.toString(run.round), run.scenario, '"' + run.system + '"',
                 Integer.toString(run.payload), plain(run.probeBeforeNanos), plain(run.probeAfterNanos),
-                Boolean.toString(RowSummaries.isKept(run, nearProbe)), plain(run.messagesPerSecond),
+                Boolean.toString(RowSummaries.isKept(run, usualProbe)), plain(run.messagesPerSecond),
                 plain(run.percentileNanos(50)), plain(run.percentileNanos(99.9)),
                 Double.isNaN(run.fill) ? "" : String.format(Locale.ROOT, "%.3f", run.fill))).append('\n');
         }

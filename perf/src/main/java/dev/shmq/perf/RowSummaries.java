@@ -8,11 +8,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Folds a suite's runs into one row each: runs whose placement probes said near are kept, the others reported apart
+ * Folds a suite's runs into one row each: runs whose placement probes said the usual placement are kept, the others
+ * ("away") reported apart
  * (the limits rows, the yardstick, are always kept).
  * A throughput row is the median of its kept runs' rates, with min..max and the median ring fill; a latency row is
  * its kept run of median p50, with the kept runs' p50 and p99.9 ranges in the note. A row none of whose runs was
- * near is the median of all of them, and says so.
+ * kept is the median of all of them, and says so.
  */
 final class RowSummaries
 {
@@ -23,11 +24,12 @@ final class RowSummaries
     }
 
     /**
-     * @param runs         every run, in run order.
-     * @param nearProbe the suite's near reference (see PlacementProbe), in nanoseconds (infinite: no probe, keep all).
+     * @param runs       every run, in run order.
+     * @param usualProbe the suite's usual round trip (see PlacementProbe), in nanoseconds (infinite: no probe, keep
+     *                   all).
      * @return one row per scenario, system and payload, in the order each first ran.
      */
-    static List<BenchResult> summarise(final List<BenchResult> runs, final double nearProbe)
+    static List<BenchResult> summarise(final List<BenchResult> runs, final double usualProbe)
     {
         final Map<String, List<BenchResult>> byRow = new LinkedHashMap<>();
         for (final BenchResult run : runs)
@@ -37,23 +39,23 @@ final class RowSummaries
         final List<BenchResult> rows = new ArrayList<>();
         for (final List<BenchResult> row : byRow.values())
         {
-            rows.add(summariseRow(row, nearProbe));
+            rows.add(summariseRow(row, usualProbe));
         }
         return rows;
     }
 
     /**
-     * @param run          one run.
-     * @param nearProbe the suite's near reference (infinite: nothing was probed).
-     * @return true if the run counts: its probes said near, or nothing was probed.
+     * @param run        one run.
+     * @param usualProbe the suite's usual round trip (infinite: nothing was probed).
+     * @return true if the run counts: its probes said the usual placement, or nothing was probed.
      */
-    static boolean isKept(final BenchResult run, final double nearProbe)
+    static boolean isKept(final BenchResult run, final double usualProbe)
     {
         // The limits are the yardstick, not a subject: the cache-line round trip is the probe itself.
-        return Double.isInfinite(nearProbe) || LIMITS.equals(run.scenario) || !run.isFar(nearProbe);
+        return Double.isInfinite(usualProbe) || LIMITS.equals(run.scenario) || !run.isAway(usualProbe);
     }
 
-    private static BenchResult summariseRow(final List<BenchResult> runs, final double nearProbe)
+    private static BenchResult summariseRow(final List<BenchResult> runs, final double usualProbe)
     {
         final List<BenchResult> measured = new ArrayList<>();
         for (final BenchResult run : runs)
@@ -67,24 +69,24 @@ final class RowSummaries
         final List<BenchResult> kept = new ArrayList<>();
         for (final BenchResult run : measured)
         {
-            if (isKept(run, nearProbe))
+            if (isKept(run, usualProbe))
             {
                 kept.add(run);
             }
         }
         final List<BenchResult> basis = kept.isEmpty() ? measured : kept;
         final String count = kept.isEmpty() ?
-            String.format(Locale.ROOT, "all %d runs far, none kept", measured.size()) :
+            String.format(Locale.ROOT, "all %d runs away, none kept", measured.size()) :
             String.format(Locale.ROOT, "kept %d of %d runs", kept.size(), measured.size());
         final BenchResult first = basis.get(0);
         if (first.hasThroughput())
         {
-            return throughputRow(basis, count, farRates(measured, nearProbe, kept.isEmpty()));
+            return throughputRow(basis, count, awayRates(measured, usualProbe, kept.isEmpty()));
         }
         return latencyRow(basis, count);
     }
 
-    private static BenchResult throughputRow(final List<BenchResult> basis, final String count, final String far)
+    private static BenchResult throughputRow(final List<BenchResult> basis, final String count, final String away)
     {
         final List<BenchResult> sorted = new ArrayList<>(basis);
         sorted.sort(Comparator.comparingDouble((final BenchResult run) -> run.messagesPerSecond));
@@ -95,7 +97,7 @@ final class RowSummaries
             note.append(", ").append(ResultTable.rate(sorted.get(0).messagesPerSecond)).append("..")
                 .append(ResultTable.rate(sorted.get(sorted.size() - 1).messagesPerSecond)).append(" msg/s");
         }
-        note.append(far);
+        note.append(away);
         final double fill = medianFill(basis);
         if (null != median.note && !median.note.isEmpty())
         {
@@ -104,7 +106,7 @@ final class RowSummaries
         return median.withFill(fill).withNote(note.toString());
     }
 
-    private static String farRates(final List<BenchResult> measured, final double nearProbe, final boolean none)
+    private static String awayRates(final List<BenchResult> measured, final double usualProbe, final boolean none)
     {
         if (none)
         {
@@ -113,7 +115,7 @@ final class RowSummaries
         final List<Double> rates = new ArrayList<>();
         for (final BenchResult run : measured)
         {
-            if (!isKept(run, nearProbe))
+            if (!isKept(run, usualProbe))
             {
                 rates.add(run.messagesPerSecond);
             }
@@ -123,7 +125,7 @@ final class RowSummaries
             return "";
         }
         rates.sort(Double::compare);
-        return "; far: " + rates.size() + " at " + ResultTable.rate(rates.get(0)) +
+        return "; away: " + rates.size() + " at " + ResultTable.rate(rates.get(0)) +
             (rates.size() > 1 ? ".." + ResultTable.rate(rates.get(rates.size() - 1)) : "") + " msg/s";
     }
 

@@ -33,7 +33,7 @@ class BenchSmokeTest
         final List<BenchResult> results = bench.run();
 
         final String printed = text.toString(StandardCharsets.UTF_8);
-        // One run per row, or up to 3 more rounds of a group if a run's probes said far.
+        // One run per row, or up to 3 more rounds of a group if a run's probes said away.
         assertEquals(7, results.stream().map(BenchResult::key).distinct().count(),
             "rows: tp zeroq-spin, zeroq-spin/nobc, unix; rtt 2 systems x 2 sizes; " + printed);
         for (final BenchResult result : results)
@@ -41,7 +41,7 @@ class BenchSmokeTest
             assertTrue(result.hasThroughput() || result.hasLatency(), result.key() + ": " + result.note);
             assertTrue(result.probeBeforeNanos > 0 && result.probeAfterNanos > 0, "probed: " + result.key());
         }
-        assertTrue(printed.contains("placement probe: near reference"), printed);
+        assertTrue(printed.contains("placement probe: usual round trip"), printed);
         assertTrue(Files.isRegularFile(out.resolve("runs.csv")));
         assertTrue(printed.contains("x unix"), printed);
         assertTrue(Files.isRegularFile(out.resolve("report.html")));

@@ -11,8 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class GoalReportTest
 {
-    private static final double NEAR = 60;
-    private static final double FAR = 330;
+    private static final double NEAR = 260;
+    private static final double FAR = 700;
+    private static final double CLOSE = 85;
 
     @Test
     void shouldSayMetOnlyWhenEveryPairIsOnTheGoalsSide()
@@ -53,7 +54,7 @@ class GoalReportTest
     }
 
     @Test
-    void shouldPairRunsOfOneRoundAndLeaveFarRunsOut()
+    void shouldPairRunsOfOneRoundAndLeaveRunsAwayFromTheUsualPlacementOut()
     {
         final List<BenchResult> runs = new ArrayList<>();
         for (int round = 1; round <= 4; round++)
@@ -64,16 +65,42 @@ class GoalReportTest
         // round 5: the CPUs were far apart while zeroq ran; its pair must not count (it would say 0.3x)
         runs.add(run("shmq-zeroq-spin", 3e6, 5, FAR));
         runs.add(run("cpp-zeroq", 10e6, 5, NEAR));
+        // round 6: the CPUs were one core's hyperthreads after the C++ peer's run; its pair must not count either
+        // (3.5x); rounds 7 and 8: both at the usual placement, so that the usual round trip is NEAR
+        runs.add(run("shmq-zeroq-spin", 12e6, 6, NEAR));
+        runs.add(BenchResult.throughput("tp", "cpp-zeroq", 64, 3.4e6, null).placed(6, NEAR, CLOSE));
+        for (int round = 7; round <= 8; round++)
+        {
+            runs.add(run("shmq-zeroq-spin", 12e6, round, NEAR));
+            runs.add(run("cpp-zeroq", 10e6, round, NEAR));
+        }
 
         final List<BenchResult> rows = RowSummaries.summarise(runs, NEAR);
         final List<String> goals = new GoalReport(new ResultTable(rows), runs, NEAR).evaluate();
 
         assertEquals(1, goals.size(), goals.toString());
         assertTrue(goals.get(0).startsWith("zeroq >= C++ zeroq, 1P1C 64 B: MET (ratio 1.20x, spread 1.20..1.20, " +
-            "all 1.20..1.20, 4 pairs of one round against cpp-zeroq)"), goals.get(0));
-        assertTrue(rows.get(0).note.startsWith("kept 4 of 5 runs"), rows.get(0).note);
-        assertTrue(rows.get(0).note.contains("far: 1 at 3.00M msg/s"), rows.get(0).note);
+            "all 1.20..1.20, 6 pairs of one round against cpp-zeroq)"), goals.get(0));
+        assertTrue(rows.get(0).note.startsWith("kept 7 of 8 runs"), rows.get(0).note);
+        assertTrue(rows.get(0).note.contains("away: 1 at 3.00M msg/s"), rows.get(0).note);
         assertEquals(12e6, rows.get(0).messagesPerSecond);
+        assertTrue(rows.get(1).note.startsWith("kept 7 of 8 runs"), rows.get(1).note);
+        assertTrue(rows.get(1).note.contains("away: 1 at 3.40M msg/s"), rows.get(1).note);
+    }
+
+    @Test
+    void shouldTakeTheMedianProbeAsUsualAndCallSlowerOrFasterProbesAway()
+    {
+        // 8 probes at the usual placement, 2 far apart, 2 on one core's hyperthreads: the median is usual
+        final List<Double> probes = List.of(85.0, 250.0, 700.0, 240.0, 260.0, 86.0, 270.0, 255.0, 265.0, 710.0,
+            245.0, 262.0);
+        final double usual = PlacementProbe.usualNanos(probes);
+
+        assertEquals(255.0, usual);
+        assertTrue(PlacementProbe.isAway(700, usual), "far apart");
+        assertTrue(PlacementProbe.isAway(85, usual), "closer than usual");
+        assertTrue(PlacementProbe.isAway(BenchResult.NO_PROBE, usual), "no probe");
+        assertTrue(!PlacementProbe.isAway(510, usual) && !PlacementProbe.isAway(128, usual), "within 2x either way");
     }
 
     @Test

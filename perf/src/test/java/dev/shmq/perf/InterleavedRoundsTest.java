@@ -31,15 +31,15 @@ class InterleavedRoundsTest
     }
 
     @Test
-    void shouldRunAGroupUntilEachRowHasItsKeptRunsNotCountingFarOnes()
+    void shouldRunAGroupUntilEachRowHasItsKeptRunsNotCountingAwayOnes()
     {
-        outcomes.put("B@1", InterleavedRounds.Outcome.FAR);
+        outcomes.put("B@1", InterleavedRounds.Outcome.AWAY);
         final InterleavedRounds.Group short1 = group(1, 5, "A", "B");
         final InterleavedRounds.Group long1 = group(3, 5, "x");
 
         InterleavedRounds.run(List.of(short1, long1), this::record, () -> false, 1);
 
-        // the far run of B in round 1 does not count, so the group runs a second round; x alone goes on to three
+        // the away run of B in round 1 does not count, so the group runs a second round; x alone goes on to three
         assertEquals(List.of("A@1", "B@1", "x@1", "B@2", "A@2", "x@2", "x@3"), ran);
         assertEquals(2, short1.rounds());
         assertEquals(2, short1.kept(0));
@@ -50,8 +50,8 @@ class InterleavedRoundsTest
     void shouldDropAFailedRowAndStopAtTheMostRounds()
     {
         outcomes.put("B@1", InterleavedRounds.Outcome.FAILED);
-        outcomes.put("A@1", InterleavedRounds.Outcome.FAR);
-        outcomes.put("A@2", InterleavedRounds.Outcome.FAR);
+        outcomes.put("A@1", InterleavedRounds.Outcome.AWAY);
+        outcomes.put("A@2", InterleavedRounds.Outcome.AWAY);
         final InterleavedRounds.Group group = group(2, 2, "A", "B");
 
         InterleavedRounds.run(List.of(group), this::record, () -> false, 1);
