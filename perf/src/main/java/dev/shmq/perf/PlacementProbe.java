@@ -15,8 +15,8 @@ import static dev.shmq.perf.BenchProcesses.EXIT_TIMEOUT;
  *
  * <p>Under KVM the host moves our two vCPUs between host cores in episodes lasting seconds, and the probe tells the
  * placements apart: on the machine this bench was first tuned on, about 60 ns a round trip in most probes and about
- * 330 ns (far apart) in one in five; on a later one, 195-370 ns in most probes and 82-88 ns in 37 of 494 runs (the
- * two vCPUs on one host core's hyperthreads, sharing its caches). Throughput and latency of every system change
+ * 330 ns (far apart) in one in five; on a later one, 195-370 ns in most probes and 82-88 ns in 37 of 494 runs (as
+ * fast as two hyperthreads of one core, sharing its caches, would be). Throughput and latency of every system change
  * three- to seven-fold with the placement, so a row's runs are only comparable within one placement: a measurement
  * whose probes say another placement than the suite's usual one is reported apart ("away") and left out of the
  * medians and ratios. Away means slower than {@link #AWAY_FACTOR} times the suite's usual round trip, the median of
@@ -31,7 +31,7 @@ final class PlacementProbe
 
     /**
      * A probe slower than this many times the suite's usual round trip says the CPUs were farther apart than usual;
-     * one faster than the usual divided by it, that they were closer (one host core's hyperthreads).
+     * one faster than the usual divided by it, that they were closer (as on one core's two hyperthreads).
      */
     static final double AWAY_FACTOR = 2.0;
 
