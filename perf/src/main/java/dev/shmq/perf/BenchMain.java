@@ -56,13 +56,13 @@ public final class BenchMain
         catch (final IllegalArgumentException ex)
         {
             System.err.println(ex.getMessage());
-            System.err.println(BenchOptions.USAGE);
+            System.err.println(BenchOptions.usage());
             System.exit(2);
             return;
         }
         if (options.help)
         {
-            System.out.println(BenchOptions.USAGE);
+            System.out.println(BenchOptions.usage());
             return;
         }
         final BenchMain bench = new BenchMain(options, System.out);

@@ -1,46 +1,28 @@
 package dev.shmq.perf;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 /**
- * The orchestrator's command line: {@code --name value} or {@code --name=value}.
+ * The orchestrator's command line, parsed by picocli ({@code --name value} or {@code --name=value}); values are
+ * checked after parsing, and any bad one is an {@link IllegalArgumentException} naming the option and what it
+ * expects.
  */
+@Command(name = "java -jar perf/target/shmq-bench.jar", sortOptions = false, usageHelpWidth = BenchOptions.WIDTH,
+    description = "The cross-process benchmark (README command 1): every system and scenario by default.")
 final class BenchOptions
 {
-    static final String USAGE = String.join("\n",
-        "usage: java -jar perf/target/shmq-bench.jar [options]",
-        "  --systems a,b,...     systems to run (default: all): " + systemIds(),
-        "  --scenarios a,b,...   tp (1P1C throughput), tp2 (2P2C), rtt, paced, wake, limits (default: all)",
-        "  --payloads 8,64,...   1P1C throughput payloads in bytes; 'frame' = 1920x1080x3 (default: 8,64,1024," +
-            "65536,frame; 64 KiB and frame only for zero-copy systems and the socket baseline)",
-        "  --duration-ms N       measured time per throughput run (default 500, --full 3000)",
-        "  --warmup-ms N         unmeasured warm-up per throughput run (default 300, --full 1000)",
-        "  --count N             messages per producer per throughput run instead of a duration",
-        "  --runs N              kept runs per throughput, round-trip and wake-up row: rows of one group run " +
-            "interleaved, round after round, until each has N runs whose placement probes say the usual placement " +
-            "(default 7)",
-        "  --max-rounds N        the most rounds per group (default --runs + 3)",
-        "  --bounds-checks both|on|off  Agrona bounds checks in the Java workers; both adds a /nobc row beside " +
-            "shmq-slick and shmq-zeroq-spin up to 1 KiB (default both)",
-        "  --rtt-count N         round trips per RTT run (default 200000, --full 500000)",
-        "  --rate N              paced run: messages per second (default 100000)",
-        "  --paced-count N       paced run: messages (default 50000, --full 1000000)",
-        "  --wake-count N        wake-up samples per idle strategy (default 150, --full 2000)",
-        "  --idle a,b,...        wake-up idle strategies: spin, default, yield, sleep1ms, backoff-max-park-us:N " +
-            "(default: the first four)",
-        "  --no-pin              do not pin producers and consumers to different CPUs (pinned with taskset by " +
-            "default where there are two or more)",
-        "  --jvm-opt OPT         an extra JVM option for every child JVM (repeatable), " +
-            "e.g. --jvm-opt=-XX:+UseParallelGC",
-        "  --full                the longer run",
-        "  --out DIR             where .hgrm, results.csv and report.html go (default perf/target/bench-results)",
-        "  --help                this text");
+    /** The usage text's width in columns. */
+    static final int WIDTH = 120;
 
     /** Rounds a group may run beyond {@code --runs} to make up for runs taken away from the usual CPU placement. */
     static final int EXTRA_ROUNDS = 3;
@@ -50,163 +32,175 @@ final class BenchOptions
         TP, TP2, RTT, PACED, WAKE, LIMITS
     }
 
+    /** The systems to run, from {@code --systems} (default: all). */
     final Set<BenchSystem> systems = EnumSet.allOf(BenchSystem.class);
+    /** The scenarios to run, from {@code --scenarios} (default: all). */
     final Set<Scenario> scenarios = EnumSet.allOf(Scenario.class);
+    /** The 1P1C payloads in bytes, from {@code --payloads}. */
     List<Integer> payloads = new ArrayList<>(List.of(8, 64, 1024, 64 * 1024, Payloads.FRAME));
-    long durationMs = 500;
-    long warmupMs = 300;
-    long count;
-    long rttCount = 200_000;
-    long rate = 100_000;
-    long pacedCount = 50_000;
-    long wakeCount = 150;
-    long wakeIdleMs = 1000;
-    int runs = 7;
-    int maxRounds;
+    boolean pin;
     boolean boundsChecksOn = true;
     boolean boundsChecksOff = true;
-    final List<String> jvmOptions = new ArrayList<>();
+    long wakeIdleMs = 1000;
+    int maxRounds;
+
+    @Option(names = "--systems", split = ",", splitSynopsisLabel = ",", paramLabel = "ID",
+        completionCandidates = SystemIds.class,
+        description = "systems to run (default: all): ${COMPLETION-CANDIDATES}")
+    private List<String> systemIds = new ArrayList<>();
+
+    @Option(names = "--scenarios", split = ",", splitSynopsisLabel = ",", paramLabel = "ID",
+        description = "tp (1P1C throughput), tp2 (2P2C), rtt, paced, wake, limits (default: all)")
+    private List<String> scenarioIds = new ArrayList<>();
+
+    @Option(names = "--payloads", paramLabel = "8,64,...", description = "1P1C throughput payloads in bytes; " +
+        "'frame' = 1920x1080x3 (default: 8,64,1024,65536,frame; 64 KiB and frame only for zero-copy systems and the " +
+        "socket baseline)")
+    private String payloadList;
+
+    @Option(names = "--duration-ms", paramLabel = "N",
+        description = "measured time per throughput run (default 500, --full 3000)")
+    long durationMs = 500;
+
+    @Option(names = "--warmup-ms", paramLabel = "N",
+        description = "unmeasured warm-up per throughput run (default 300, --full 1000)")
+    long warmupMs = 300;
+
+    @Option(names = "--count", paramLabel = "N",
+        description = "messages per producer per throughput run instead of a duration")
+    long count;
+
+    @Option(names = "--runs", paramLabel = "N", description = "kept runs per throughput, round-trip and wake-up " +
+        "row: rows of one group run interleaved, round after round, until each has N runs whose placement probes " +
+        "say the usual placement (default 7)")
+    int runs = 7;
+
+    @Option(names = "--max-rounds", paramLabel = "N", description = "the most rounds per group (default --runs + 3)")
+    private int maxRoundsOption;
+
+    @Option(names = "--bounds-checks", paramLabel = "both|on|off", description = "Agrona bounds checks in the " +
+        "Java workers; both adds a /nobc row beside shmq-slick and shmq-zeroq-spin up to 1 KiB (default both)")
+    private String boundsChecks = "both";
+
+    @Option(names = "--rtt-count", paramLabel = "N",
+        description = "round trips per RTT run (default 200000, --full 500000)")
+    long rttCount = 200_000;
+
+    @Option(names = "--rate", paramLabel = "N", description = "paced run: messages per second (default 100000)")
+    long rate = 100_000;
+
+    @Option(names = "--paced-count", paramLabel = "N",
+        description = "paced run: messages (default 50000, --full 1000000)")
+    long pacedCount = 50_000;
+
+    @Option(names = "--wake-count", paramLabel = "N",
+        description = "wake-up samples per idle strategy (default 150, --full 2000)")
+    long wakeCount = 150;
+
+    @Option(names = "--idle", split = ",", splitSynopsisLabel = ",", paramLabel = "IDLE", description = "wake-up " +
+        "idle strategies: spin, default, yield, sleep1ms, backoff-max-park-us:N (default: the first four)")
     List<String> idleStrategies = new ArrayList<>(List.of(
         ZeroqEndpoints.IDLE_SPIN, ZeroqEndpoints.IDLE_DEFAULT, ZeroqEndpoints.IDLE_YIELD,
         ZeroqEndpoints.IDLE_SLEEP_1MS));
-    boolean pin = Runtime.getRuntime().availableProcessors() >= 2;
-    boolean full;
-    boolean help;
-    Path out;
-    private boolean durationSet;
-    private boolean warmupSet;
-    private boolean rttSet;
-    private boolean pacedSet;
-    private boolean wakeSet;
 
+    @Option(names = "--no-pin", description = "do not pin producers and consumers to different CPUs (pinned with " +
+        "taskset by default where there are two or more)")
+    private boolean noPin;
+
+    @Option(names = "--jvm-opt", paramLabel = "OPT", description = "an extra JVM option for every child JVM " +
+        "(repeatable), e.g. --jvm-opt=-XX:+UseParallelGC")
+    List<String> jvmOptions = new ArrayList<>();
+
+    @Option(names = "--full", description = "the longer run")
+    boolean full;
+
+    @Option(names = "--out", paramLabel = "DIR",
+        description = "where .hgrm, results.csv and report.html go (default perf/target/bench-results)")
+    Path out;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
+    boolean help;
+
+    /**
+     * @param args the command line.
+     * @return the options it gives, every value checked.
+     * @throws IllegalArgumentException naming the option and what it expects, for an unknown option, a missing
+     *                                  value or a value out of range.
+     */
     static BenchOptions parse(final String... args)
     {
         final BenchOptions options = new BenchOptions();
-        for (int i = 0; i < args.length; i++)
+        final CommandLine.ParseResult result;
+        try
         {
-            String name = args[i];
-            String value = null;
-            final int eq = name.indexOf('=');
-            if (eq > 0)
-            {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            }
-            switch (name)
-            {
-                case "--help":
-                case "-h":
-                    options.help = true;
-                    continue;
-                case "--no-pin":
-                    options.pin = false;
-                    continue;
-                case "--full":
-                    options.full = true;
-                    continue;
-                default:
-                    break;
-            }
-            if (null == value)
-            {
-                if (i + 1 >= args.length)
-                {
-                    throw new IllegalArgumentException(name + "=null (expected a value)");
-                }
-                value = args[++i];
-            }
-            options.set(name, value);
+            result = new CommandLine(options).parseArgs(args);
         }
-        if (options.full)
+        catch (final CommandLine.ParameterException ex)
         {
-            options.durationMs = options.durationSet ? options.durationMs : 3000;
-            options.warmupMs = options.warmupSet ? options.warmupMs : 1000;
-            options.rttCount = options.rttSet ? options.rttCount : 500_000;
-            options.pacedCount = options.pacedSet ? options.pacedCount : 1_000_000;
-            options.wakeCount = options.wakeSet ? options.wakeCount : 2000;
-            options.wakeIdleMs = 3000;
+            throw new IllegalArgumentException(ex.getMessage(), ex);
         }
-        options.maxRounds = 0 == options.maxRounds ? options.runs + EXTRA_ROUNDS : options.maxRounds;
-        if (options.maxRounds < options.runs)
-        {
-            throw new IllegalArgumentException("--max-rounds=" + options.maxRounds + " (expected at least --runs=" +
-                options.runs + ")");
-        }
+        options.resolve(result);
         return options;
     }
 
-    private void set(final String name, final String value)
+    /** @return the usage text, as {@code --help} prints it. */
+    static String usage()
     {
-        switch (name)
+        return new CommandLine(new BenchOptions()).getUsageMessage(CommandLine.Help.Ansi.OFF);
+    }
+
+    private void resolve(final CommandLine.ParseResult result)
+    {
+        if (!systemIds.isEmpty())
         {
-            case "--systems":
-                systems.clear();
-                for (final String id : value.split(","))
-                {
-                    systems.add(BenchSystem.byId(id));
-                }
-                break;
-            case "--scenarios":
-                scenarios.clear();
-                for (final String id : value.split(","))
-                {
-                    scenarios.add(scenario(id));
-                }
-                break;
-            case "--payloads":
-                payloads = payloads(value);
-                break;
-            case "--duration-ms":
-                durationMs = positive(name, value);
-                durationSet = true;
-                break;
-            case "--warmup-ms":
-                warmupMs = Long.parseLong(value);
-                warmupSet = true;
-                break;
-            case "--count":
-                count = positive(name, value);
-                break;
-            case "--rtt-count":
-                rttCount = positive(name, value);
-                rttSet = true;
-                break;
-            case "--rate":
-                rate = positive(name, value);
-                break;
-            case "--paced-count":
-                pacedCount = positive(name, value);
-                pacedSet = true;
-                break;
-            case "--wake-count":
-                wakeCount = positive(name, value);
-                wakeSet = true;
-                break;
-            case "--runs":
-                runs = (int)Math.min(Integer.MAX_VALUE, positive(name, value));
-                break;
-            case "--max-rounds":
-                maxRounds = (int)Math.min(Integer.MAX_VALUE, positive(name, value));
-                break;
-            case "--bounds-checks":
-                boundsChecks(value);
-                break;
-            case "--out":
-                out = Paths.get(value);
-                break;
-            case "--idle":
-                idleStrategies = new ArrayList<>();
-                for (final String idle : value.split(","))
-                {
-                    ZeroqEndpoints.idleStrategy(idle.trim());
-                    idleStrategies.add(idle.trim());
-                }
-                break;
-            case "--jvm-opt":
-                jvmOptions.add(value);
-                break;
-            default:
-                throw new IllegalArgumentException("option=" + name + " (expected one of the options in --help)");
+            systems.clear();
+            for (final String id : systemIds)
+            {
+                systems.add(BenchSystem.byId(id));
+            }
+        }
+        if (!scenarioIds.isEmpty())
+        {
+            scenarios.clear();
+            for (final String id : scenarioIds)
+            {
+                scenarios.add(scenario(id));
+            }
+        }
+        payloads = null == payloadList ? payloads : payloads(payloadList);
+        positive("--duration-ms", durationMs);
+        atLeastZero("--warmup-ms", warmupMs);
+        if (result.hasMatchedOption("--count"))
+        {
+            positive("--count", count);
+        }
+        positive("--rtt-count", rttCount);
+        positive("--rate", rate);
+        positive("--paced-count", pacedCount);
+        positive("--wake-count", wakeCount);
+        positive("--runs", runs);
+        boundsChecks(boundsChecks);
+        for (final String idle : idleStrategies)
+        {
+            ZeroqEndpoints.idleStrategy(idle.trim());
+        }
+        idleStrategies.replaceAll(String::trim);
+        pin = !noPin && Runtime.getRuntime().availableProcessors() >= 2;
+        if (full)
+        {
+            durationMs = result.hasMatchedOption("--duration-ms") ? durationMs : 3000;
+            warmupMs = result.hasMatchedOption("--warmup-ms") ? warmupMs : 1000;
+            rttCount = result.hasMatchedOption("--rtt-count") ? rttCount : 500_000;
+            pacedCount = result.hasMatchedOption("--paced-count") ? pacedCount : 1_000_000;
+            wakeCount = result.hasMatchedOption("--wake-count") ? wakeCount : 2000;
+            wakeIdleMs = 3000;
+        }
+        maxRounds = result.hasMatchedOption("--max-rounds") ? maxRoundsOption : runs + EXTRA_ROUNDS;
+        positive("--max-rounds", maxRounds);
+        if (maxRounds < runs)
+        {
+            throw new IllegalArgumentException("--max-rounds=" + maxRounds + " (expected at least --runs=" +
+                runs + ")");
         }
     }
 
@@ -273,23 +267,34 @@ final class BenchOptions
         return payloads;
     }
 
-    private static long positive(final String name, final String value)
+    private static void positive(final String name, final long value)
     {
-        final long parsed = Long.parseLong(value);
-        if (parsed < 1)
+        if (value < 1)
         {
             throw new IllegalArgumentException(name + "=" + value + " (expected at least 1)");
         }
-        return parsed;
     }
 
-    private static String systemIds()
+    private static void atLeastZero(final String name, final long value)
     {
-        final StringBuilder ids = new StringBuilder();
-        for (final BenchSystem system : BenchSystem.values())
+        if (value < 0)
         {
-            ids.append(0 == ids.length() ? "" : ",").append(system.id());
+            throw new IllegalArgumentException(name + "=" + value + " (expected at least 0)");
         }
-        return ids.toString();
+    }
+
+    /** The ids {@code --systems} takes, for its description. */
+    static final class SystemIds implements Iterable<String>
+    {
+        @Override
+        public Iterator<String> iterator()
+        {
+            final List<String> ids = new ArrayList<>();
+            for (final BenchSystem system : BenchSystem.values())
+            {
+                ids.add(system.id());
+            }
+            return ids.iterator();
+        }
     }
 }

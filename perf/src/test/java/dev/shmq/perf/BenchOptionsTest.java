@@ -71,12 +71,39 @@ class BenchOptionsTest
         assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--payloads", "4"));
         assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--count", "0"));
         assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--count"));
+        assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--runs", "many"));
+        assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--bounds-checks", "maybe"));
+        assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--idle", "nap"));
+        assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--runs", "5", "--max-rounds", "4"));
+    }
+
+    @Test
+    void shouldNameTheOptionAndWhatItExpectsInEveryRefusal()
+    {
+        assertEquals("--count=0 (expected at least 1)",
+            assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--count", "0")).getMessage());
+        assertEquals("--warmup-ms=-1 (expected at least 0)",
+            assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--warmup-ms=-1")).getMessage());
+        final String notANumber =
+            assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--runs", "many")).getMessage();
+        assertTrue(notANumber.contains("--runs") && notANumber.contains("many"), notANumber);
+        final String unknown =
+            assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--nope", "1")).getMessage();
+        assertTrue(unknown.contains("--nope"), unknown);
+        final String missing =
+            assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--count")).getMessage();
+        assertTrue(missing.contains("--count"), missing);
     }
 
     @Test
     void shouldRecogniseHelp()
     {
         assertTrue(BenchOptions.parse("--help").help);
-        assertTrue(BenchOptions.USAGE.contains("--systems"));
+        final String usage = BenchOptions.usage();
+        assertTrue(usage.contains("--systems") && usage.contains("--jvm-opt=OPT"), usage);
+        for (final BenchSystem system : BenchSystem.values())
+        {
+            assertTrue(usage.contains(system.id()), "every system id is listed: " + system.id());
+        }
     }
 }

@@ -56,13 +56,13 @@ public final class BridgeBench
         catch (final IllegalArgumentException ex)
         {
             System.err.println(ex.getMessage());
-            System.err.println(BridgeBenchOptions.USAGE);
+            System.err.println(BridgeBenchOptions.usage());
             System.exit(2);
             return;
         }
         if (options.help)
         {
-            System.out.println(BridgeBenchOptions.USAGE);
+            System.out.println(BridgeBenchOptions.usage());
             return;
         }
         final BridgeBench bench = new BridgeBench(options, System.out);

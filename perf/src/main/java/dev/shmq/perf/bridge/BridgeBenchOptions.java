@@ -1,32 +1,25 @@
 package dev.shmq.perf.bridge;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The across-hosts benchmark's command line: {@code --name value} or {@code --name=value}.
+ * The across-hosts benchmark's command line, parsed by picocli ({@code --name value} or {@code --name=value});
+ * values are checked after parsing, and any bad one is an {@link IllegalArgumentException} naming the option and
+ * what it expects.
  */
+@Command(name = "perf/bridge-bench.sh", sortOptions = false, usageHelpWidth = BridgeBenchOptions.WIDTH,
+    description = "The bridge against raw Aeron across two network namespaces (root: it makes them).")
 final class BridgeBenchOptions
 {
-    static final String USAGE = String.join("\n",
-        "usage: perf/bridge-bench.sh [options]   (root: it makes two network namespaces)",
-        "  --runs N              interleaved raw/bridged pairs per row, median and min..max reported (default 5)",
-        "  --payloads a,b,...    throughput payloads in bytes, 16 to 65536 (default 64,1024)",
-        "  --count N             throughput: measured messages per run (default " + defaultCount(64) + " at 64 B, " +
-            defaultCount(1024) + " at 1 KiB)",
-        "  --warmup N            throughput: unmeasured messages first (default a quarter of the count)",
-        "  --rate N              latency: messages per second (default 10000)",
-        "  --latency-payload N   latency: bytes per message (default 64)",
-        "  --latency-count N     latency: measured messages per run (default 50000)",
-        "  --latency-warmup N    latency: unmeasured messages first (default two seconds' worth)",
-        "  --scenarios a,b       tp (throughput), latency (default: both)",
-        "  --capacity N          the zeroq queues' capacity in elements, a power of two (default 4096)",
-        "  --port N              the first UDP port; each run takes the next (default 40300)",
-        "  --out DIR             results.md, runs.csv, .hgrm files and the children's logs (default " +
-            "perf/target/bridge-bench)",
-        "  --help                this text");
+    /** The usage text's width in columns. */
+    static final int WIDTH = 120;
 
     /** The stream id of every run. */
     static final int STREAM = 1001;
@@ -34,57 +27,101 @@ final class BridgeBenchOptions
     /** The largest payload. */
     static final int MAX_PAYLOAD = 65_536;
 
-    int runs = 5;
-    List<Integer> payloads = new ArrayList<>(List.of(64, 1024));
-    long count;
-    long warmup = -1;
-    long rate = 10_000;
-    int latencyPayload = 64;
-    long latencyCount = 50_000;
-    long latencyWarmup = -1;
+    /** Payloads up to this many bytes run {@link #SMALL_COUNT} measured messages by default. */
+    static final int SMALL_PAYLOAD = 256;
+
+    /** The default measured count of a throughput run of a small payload: two to four seconds on 2 cores. */
+    static final long SMALL_COUNT = 10_000_000;
+
+    /** The default measured count of a throughput run of a larger payload. */
+    static final long LARGE_COUNT = 1_500_000;
+
+    /** Throughput runs, from {@code --scenarios}. */
     boolean throughput = true;
+    /** Latency runs, from {@code --scenarios}. */
     boolean latency = true;
+
+    @Option(names = "--runs", paramLabel = "N",
+        description = "interleaved raw/bridged pairs per row, median and min..max reported (default 5)")
+    int runs = 5;
+
+    @Option(names = "--payloads", split = ",", splitSynopsisLabel = ",", paramLabel = "BYTES",
+        description = "throughput payloads in bytes, 16 to 65536 (default 64,1024)")
+    List<Integer> payloads = new ArrayList<>(List.of(64, 1024));
+
+    @Option(names = "--count", paramLabel = "N", description = "throughput: measured messages per run (default " +
+        SMALL_COUNT + " up to " + SMALL_PAYLOAD + " B, " + LARGE_COUNT + " above)")
+    long count;
+
+    @Option(names = "--warmup", paramLabel = "N",
+        description = "throughput: unmeasured messages first (default a quarter of the count)")
+    long warmup = -1;
+
+    @Option(names = "--rate", paramLabel = "N", description = "latency: messages per second (default 10000)")
+    long rate = 10_000;
+
+    @Option(names = "--latency-payload", paramLabel = "N", description = "latency: bytes per message (default 64)")
+    int latencyPayload = 64;
+
+    @Option(names = "--latency-count", paramLabel = "N",
+        description = "latency: measured messages per run (default 50000)")
+    long latencyCount = 50_000;
+
+    @Option(names = "--latency-warmup", paramLabel = "N",
+        description = "latency: unmeasured messages first (default two seconds' worth)")
+    long latencyWarmup = -1;
+
+    @Option(names = "--scenarios", split = ",", splitSynopsisLabel = ",", paramLabel = "ID",
+        description = "tp (throughput), latency (default: both)")
+    private List<String> scenarios = new ArrayList<>();
+
+    @Option(names = "--capacity", paramLabel = "N",
+        description = "the zeroq queues' capacity in elements, a power of two (default 4096)")
     int capacity = 4096;
+
+    @Option(names = "--port", paramLabel = "N", description = "the first UDP port; each run takes the next " +
+        "(default 40300)")
     int port = 40300;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "results.md, runs.csv, .hgrm files and the " +
+        "children's logs (default perf/target/bridge-bench)")
     Path out = Paths.get("perf", "target", "bridge-bench");
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
     boolean help;
 
+    /**
+     * @param args the command line.
+     * @return the options it gives, every value checked.
+     * @throws IllegalArgumentException naming the option and what it expects, for an unknown option, a missing
+     *                                  value or a value out of range.
+     */
     static BridgeBenchOptions parse(final String... args)
     {
         final BridgeBenchOptions options = new BridgeBenchOptions();
-        for (int i = 0; i < args.length; i++)
+        final CommandLine.ParseResult result;
+        try
         {
-            final String word = args[i];
-            final int eq = word.indexOf('=');
-            final String name = eq > 0 ? word.substring(0, eq) : word;
-            if ("--help".equals(name))
-            {
-                options.help = true;
-                continue;
-            }
-            final String value;
-            if (eq > 0)
-            {
-                value = word.substring(eq + 1);
-            }
-            else if (i + 1 < args.length)
-            {
-                value = args[++i];
-            }
-            else
-            {
-                throw new IllegalArgumentException(name + " needs a value");
-            }
-            options.set(name, value);
+            result = new CommandLine(options).parseArgs(args);
         }
-        options.check();
+        catch (final CommandLine.ParameterException ex)
+        {
+            throw new IllegalArgumentException(ex.getMessage(), ex);
+        }
+        options.check(result);
         return options;
+    }
+
+    /** @return the usage text, as {@code --help} prints it. */
+    static String usage()
+    {
+        return new CommandLine(new BridgeBenchOptions()).getUsageMessage(CommandLine.Help.Ansi.OFF);
     }
 
     /** @return the default measured count of a throughput run: two to four seconds' worth on a 2-core box. */
     static long defaultCount(final int payload)
     {
-        return payload <= 256 ? 10_000_000 : 1_500_000;
+        return payload <= SMALL_PAYLOAD ? SMALL_COUNT : LARGE_COUNT;
     }
 
     long count(final int payload)
@@ -102,53 +139,39 @@ final class BridgeBenchOptions
         return latencyWarmup >= 0 ? latencyWarmup : 2 * rate;
     }
 
-    private void set(final String name, final String value)
+    private void check(final CommandLine.ParseResult result)
     {
-        switch (name)
+        positive("--runs", runs);
+        if (result.hasMatchedOption("--count"))
         {
-            case "--runs" -> runs = (int)positive(name, value);
-            case "--payloads" -> payloads = payloads(value);
-            case "--count" -> count = positive(name, value);
-            case "--warmup" -> warmup = nonNegative(name, value);
-            case "--rate" -> rate = positive(name, value);
-            case "--latency-payload" -> latencyPayload = (int)positive(name, value);
-            case "--latency-count" -> latencyCount = positive(name, value);
-            case "--latency-warmup" -> latencyWarmup = nonNegative(name, value);
-            case "--scenarios" -> scenarios(value);
-            case "--capacity" -> capacity = (int)positive(name, value);
-            case "--port" -> port = (int)positive(name, value);
-            case "--out" -> out = Paths.get(value);
-            default -> throw new IllegalArgumentException("unknown option " + name);
+            positive("--count", count);
         }
-    }
-
-    private void scenarios(final String value)
-    {
-        throughput = false;
-        latency = false;
-        for (final String scenario : value.split(","))
+        if (result.hasMatchedOption("--warmup"))
         {
-            switch (scenario.trim())
+            atLeastZero("--warmup", warmup);
+        }
+        positive("--rate", rate);
+        positive("--latency-count", latencyCount);
+        if (result.hasMatchedOption("--latency-warmup"))
+        {
+            atLeastZero("--latency-warmup", latencyWarmup);
+        }
+        positive("--port", port);
+        if (!scenarios.isEmpty())
+        {
+            throughput = false;
+            latency = false;
+            for (final String scenario : scenarios)
             {
-                case "tp" -> throughput = true;
-                case "latency" -> latency = true;
-                default -> throw new IllegalArgumentException("--scenarios " + scenario + " (expected tp or latency)");
+                switch (scenario.trim())
+                {
+                    case "tp" -> throughput = true;
+                    case "latency" -> latency = true;
+                    default -> throw new IllegalArgumentException(
+                        "--scenarios=" + scenario + " (expected tp or latency)");
+                }
             }
         }
-    }
-
-    private static List<Integer> payloads(final String value)
-    {
-        final List<Integer> list = new ArrayList<>();
-        for (final String payload : value.split(","))
-        {
-            list.add((int)positive("--payloads", payload.trim()));
-        }
-        return list;
-    }
-
-    private void check()
-    {
         for (final int payload : payloads)
         {
             checkPayload("--payloads", payload);
@@ -156,15 +179,15 @@ final class BridgeBenchOptions
         checkPayload("--latency-payload", latencyPayload);
         if (Integer.bitCount(capacity) != 1 || capacity < 2)
         {
-            throw new IllegalArgumentException("--capacity " + capacity + " (expected a power of two, at least 2)");
+            throw new IllegalArgumentException("--capacity=" + capacity + " (expected a power of two, at least 2)");
         }
         if (rate > 1_000_000_000L)
         {
-            throw new IllegalArgumentException("--rate " + rate + " (expected at most 10^9 per second)");
+            throw new IllegalArgumentException("--rate=" + rate + " (expected at most 10^9 per second)");
         }
         if (port + 4L * runs * (payloads.size() + 1) > 65_535)
         {
-            throw new IllegalArgumentException("--port " + port + " (expected room for every run's port below 65536)");
+            throw new IllegalArgumentException("--port=" + port + " (expected room for every run's port below 65536)");
         }
     }
 
@@ -172,35 +195,24 @@ final class BridgeBenchOptions
     {
         if (payload < WorkerArgs.MIN_PAYLOAD || payload > MAX_PAYLOAD)
         {
-            throw new IllegalArgumentException(name + " " + payload + " (expected " + WorkerArgs.MIN_PAYLOAD +
+            throw new IllegalArgumentException(name + "=" + payload + " (expected " + WorkerArgs.MIN_PAYLOAD +
                 " to " + MAX_PAYLOAD + " bytes: a stamp and a sequence number at least)");
         }
     }
 
-    private static long positive(final String name, final String value)
+    private static void positive(final String name, final long value)
     {
-        final long parsed = nonNegative(name, value);
-        if (0 == parsed)
+        if (value < 1)
         {
-            throw new IllegalArgumentException(name + " " + value + " (expected at least 1)");
+            throw new IllegalArgumentException(name + "=" + value + " (expected at least 1)");
         }
-        return parsed;
     }
 
-    private static long nonNegative(final String name, final String value)
+    private static void atLeastZero(final String name, final long value)
     {
-        try
+        if (value < 0)
         {
-            final long parsed = Long.parseLong(value.replace("_", ""));
-            if (parsed < 0 || parsed > Integer.MAX_VALUE && !name.endsWith("count") && !name.endsWith("warmup"))
-            {
-                throw new IllegalArgumentException(name + " " + value + " (expected 0 to " + Integer.MAX_VALUE + ")");
-            }
-            return parsed;
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException(name + " " + value + " (expected a number)", ex);
+            throw new IllegalArgumentException(name + "=" + value + " (expected at least 0)");
         }
     }
 }
