@@ -130,23 +130,14 @@ final class BenchOptions
     static BenchOptions parse(final String... args)
     {
         final BenchOptions options = new BenchOptions();
-        final CommandLine.ParseResult result;
-        try
-        {
-            result = new CommandLine(options).parseArgs(args);
-        }
-        catch (final CommandLine.ParameterException ex)
-        {
-            throw new IllegalArgumentException(ex.getMessage(), ex);
-        }
-        options.resolve(result);
+        options.resolve(OptionValues.parse(options, args));
         return options;
     }
 
     /** @return the usage text, as {@code --help} prints it. */
     static String usage()
     {
-        return new CommandLine(new BenchOptions()).getUsageMessage(CommandLine.Help.Ansi.OFF);
+        return OptionValues.usage(new BenchOptions());
     }
 
     private void resolve(final CommandLine.ParseResult result)
@@ -168,17 +159,17 @@ final class BenchOptions
             }
         }
         payloads = null == payloadList ? payloads : payloads(payloadList);
-        positive("--duration-ms", durationMs);
-        atLeastZero("--warmup-ms", warmupMs);
+        OptionValues.positive("--duration-ms", durationMs);
+        OptionValues.atLeastZero("--warmup-ms", warmupMs);
         if (result.hasMatchedOption("--count"))
         {
-            positive("--count", count);
+            OptionValues.positive("--count", count);
         }
-        positive("--rtt-count", rttCount);
-        positive("--rate", rate);
-        positive("--paced-count", pacedCount);
-        positive("--wake-count", wakeCount);
-        positive("--runs", runs);
+        OptionValues.positive("--rtt-count", rttCount);
+        OptionValues.positive("--rate", rate);
+        OptionValues.positive("--paced-count", pacedCount);
+        OptionValues.positive("--wake-count", wakeCount);
+        OptionValues.positive("--runs", runs);
         boundsChecks(boundsChecks);
         for (final String idle : idleStrategies)
         {
@@ -196,7 +187,7 @@ final class BenchOptions
             wakeIdleMs = 3000;
         }
         maxRounds = result.hasMatchedOption("--max-rounds") ? maxRoundsOption : runs + EXTRA_ROUNDS;
-        positive("--max-rounds", maxRounds);
+        OptionValues.positive("--max-rounds", maxRounds);
         if (maxRounds < runs)
         {
             throw new IllegalArgumentException("--max-rounds=" + maxRounds + " (expected at least --runs=" +
@@ -265,22 +256,6 @@ final class BenchOptions
             payloads.add(payload);
         }
         return payloads;
-    }
-
-    private static void positive(final String name, final long value)
-    {
-        if (value < 1)
-        {
-            throw new IllegalArgumentException(name + "=" + value + " (expected at least 1)");
-        }
-    }
-
-    private static void atLeastZero(final String name, final long value)
-    {
-        if (value < 0)
-        {
-            throw new IllegalArgumentException(name + "=" + value + " (expected at least 0)");
-        }
     }
 
     /** The ids {@code --systems} takes, for its description. */

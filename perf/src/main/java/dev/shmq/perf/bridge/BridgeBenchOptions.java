@@ -1,5 +1,6 @@
 package dev.shmq.perf.bridge;
 
+import dev.shmq.perf.OptionValues;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -99,23 +100,14 @@ final class BridgeBenchOptions
     static BridgeBenchOptions parse(final String... args)
     {
         final BridgeBenchOptions options = new BridgeBenchOptions();
-        final CommandLine.ParseResult result;
-        try
-        {
-            result = new CommandLine(options).parseArgs(args);
-        }
-        catch (final CommandLine.ParameterException ex)
-        {
-            throw new IllegalArgumentException(ex.getMessage(), ex);
-        }
-        options.check(result);
+        options.check(OptionValues.parse(options, args));
         return options;
     }
 
     /** @return the usage text, as {@code --help} prints it. */
     static String usage()
     {
-        return new CommandLine(new BridgeBenchOptions()).getUsageMessage(CommandLine.Help.Ansi.OFF);
+        return OptionValues.usage(new BridgeBenchOptions());
     }
 
     /** @return the default measured count of a throughput run: two to four seconds' worth on a 2-core box. */
@@ -141,22 +133,22 @@ final class BridgeBenchOptions
 
     private void check(final CommandLine.ParseResult result)
     {
-        positive("--runs", runs);
+        OptionValues.positive("--runs", runs);
         if (result.hasMatchedOption("--count"))
         {
-            positive("--count", count);
+            OptionValues.positive("--count", count);
         }
         if (result.hasMatchedOption("--warmup"))
         {
-            atLeastZero("--warmup", warmup);
+            OptionValues.atLeastZero("--warmup", warmup);
         }
-        positive("--rate", rate);
-        positive("--latency-count", latencyCount);
+        OptionValues.positive("--rate", rate);
+        OptionValues.positive("--latency-count", latencyCount);
         if (result.hasMatchedOption("--latency-warmup"))
         {
-            atLeastZero("--latency-warmup", latencyWarmup);
+            OptionValues.atLeastZero("--latency-warmup", latencyWarmup);
         }
-        positive("--port", port);
+        OptionValues.positive("--port", port);
         if (!scenarios.isEmpty())
         {
             throughput = false;
@@ -197,22 +189,6 @@ final class BridgeBenchOptions
         {
             throw new IllegalArgumentException(name + "=" + payload + " (expected " + WorkerArgs.MIN_PAYLOAD +
                 " to " + MAX_PAYLOAD + " bytes: a stamp and a sequence number at least)");
-        }
-    }
-
-    private static void positive(final String name, final long value)
-    {
-        if (value < 1)
-        {
-            throw new IllegalArgumentException(name + "=" + value + " (expected at least 1)");
-        }
-    }
-
-    private static void atLeastZero(final String name, final long value)
-    {
-        if (value < 0)
-        {
-            throw new IllegalArgumentException(name + "=" + value + " (expected at least 0)");
         }
     }
 }
