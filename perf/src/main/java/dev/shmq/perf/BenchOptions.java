@@ -171,11 +171,11 @@ final class BenchOptions
         OptionValues.positive("--wake-count", wakeCount);
         OptionValues.positive("--runs", runs);
         boundsChecks(boundsChecks);
+        idleStrategies.replaceAll(String::trim);
         for (final String idle : idleStrategies)
         {
-            ZeroqEndpoints.idleStrategy(idle.trim());
+            ZeroqEndpoints.idleStrategy(idle);
         }
-        idleStrategies.replaceAll(String::trim);
         pin = !noPin && Runtime.getRuntime().availableProcessors() >= 2;
         if (full)
         {

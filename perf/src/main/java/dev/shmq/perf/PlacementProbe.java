@@ -6,6 +6,7 @@ import dev.shmq.testkit.PeerLines;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.DoublePredicate;
 
 import static dev.shmq.perf.BenchProcesses.EXIT_TIMEOUT;
 
@@ -100,22 +101,22 @@ final class PlacementProbe
     int slowerProbes()
     {
         final double usual = usualNanos();
-        int count = 0;
-        for (final double nanos : probes)
-        {
-            count += nanos > AWAY_FACTOR * usual ? 1 : 0;
-        }
-        return count;
+        return count((nanos) -> isSlower(nanos, usual));
     }
 
     /** @return how many probes were faster than the usual round trip divided by {@link #AWAY_FACTOR} (closer). */
     int fasterProbes()
     {
         final double usual = usualNanos();
+        return count((nanos) -> isFaster(nanos, usual));
+    }
+
+    private int count(final DoublePredicate which)
+    {
         int count = 0;
         for (final double nanos : probes)
         {
-            count += nanos * AWAY_FACTOR < usual ? 1 : 0;
+            count += which.test(nanos) ? 1 : 0;
         }
         return count;
     }
@@ -133,7 +134,16 @@ final class PlacementProbe
      */
     static boolean isAway(final double probeNanos, final double usualNanos)
     {
-        // written so that a missing probe (NaN) is away too
-        return !(probeNanos <= AWAY_FACTOR * usualNanos && probeNanos * AWAY_FACTOR >= usualNanos);
+        return Double.isNaN(probeNanos) || isSlower(probeNanos, usualNanos) || isFaster(probeNanos, usualNanos);
+    }
+
+    private static boolean isSlower(final double probeNanos, final double usualNanos)
+    {
+        return probeNanos > AWAY_FACTOR * usualNanos;
+    }
+
+    private static boolean isFaster(final double probeNanos, final double usualNanos)
+    {
+        return probeNanos * AWAY_FACTOR < usualNanos;
     }
 }
