@@ -24,7 +24,7 @@ import static dev.shmq.zeroq.ZeroqDescriptor.ENQUEUE_POS_OFFSET;
  * at 8 bytes that was most of the gap to the C++ peer. Every value stored in a bound is a claim's position plus the
  * claimed count, which the shared position had reached at that moment and never goes back from, so a position below
  * a bound was handed out; the shared position is read only when the bound cannot tell. Only the claims that hand
- * positions to a caller store a bound ({@code handedOut...}); the copying paths commit or release what they claimed
+ * positions to a caller store a bound ({@code ...ToHandOut}); the copying paths commit or release what they claimed
  * themselves and stay stateless, so threads sharing one instance do not contend on the bound's line there.
  *
  * <p>The bound also keeps the commit of the claim handed out last off the cell's line, the usual claim, write,
@@ -39,6 +39,14 @@ import static dev.shmq.zeroq.ZeroqDescriptor.ENQUEUE_POS_OFFSET;
  * consumer releases the neighbours), so the checked read was one more line transfer per element than the C++ peer's
  * commit, a plain release store. Releases work the same way on the consumer side. Two threads committing one
  * position at once are not told apart (as on the checked path, whose read and store are not one atomic step).
+ *
+ * <p>The bound is also where the next handed-out claim on that side starts looking ({@link #claimFreeToHandOut}):
+ * for one producer (or consumer) it is exactly the shared position, so the claim reads the cell and goes straight
+ * to its CAS, which takes the header line once, where a claim that first reads the shared position takes it twice
+ * (a shared copy for the read, then ownership for the CAS) while the other side's CAS keeps pulling it back. The
+ * start is only a guess ({@link #claim}): "full" or "empty" is said only after reading the shared position, so a
+ * bound left behind by other instances' claims, or a segment whose positions a peer reset, costs one more cell read,
+ * never a wrong answer.
  *
  * <p>A cell's sequence tells its state for position p: p (free for the producer of p), p + 1 (holds p's committed
  * element), p + capacity (released, free for the producer of the next lap).
@@ -150,7 +158,7 @@ final class ZeroqCells
     /** @return the position of the next free cell, claimed for this producer, or {@link #NO_POSITION} if full. */
     long claimFree()
     {
-        return claim(ENQUEUE_POS_OFFSET, FREE_LAG);
+        return claim(ENQUEUE_POS_OFFSET, FREE_LAG, sharedPosition(ENQUEUE_POS_OFFSET), true);
     }
 
     /**
@@ -160,26 +168,42 @@ final class ZeroqCells
      */
     int claimFreeRun(final int limit, final ZeroqRange range)
     {
-        return claimRun(ENQUEUE_POS_OFFSET, FREE_LAG, limit, range);
+        return claimRun(ENQUEUE_POS_OFFSET, FREE_LAG, limit, range, sharedPosition(ENQUEUE_POS_OFFSET), true);
     }
 
     /**
-     * Records a claim handed to a caller, who will {@link #checkClaimed} it: the claimed bound moves past it. The
-     * copying paths commit what they claimed themselves and skip this store.
+     * {@link #claimFree()} for a caller who will {@link #commitClaimed} the position: starts from the claimed bound,
+     * not the shared position, and moves the bound past the claim (see the class comment).
      *
-     * @return {@code position}, which may be {@link #NO_POSITION} (then nothing is recorded).
+     * @return the claimed position, or {@link #NO_POSITION} if full (then the bound stays).
      */
-    long handedOutFree(final long position)
+    long claimFreeToHandOut()
     {
+        final long position = claim(ENQUEUE_POS_OFFSET, FREE_LAG, claimedStart(), false);
         return handedOutFree(position, NO_POSITION == position ? 0 : 1);
     }
 
     /**
-     * {@link #handedOutFree(long)} for a run of {@code count} positions from {@code first}.
+     * {@link #claimFreeRun} for a caller who will {@link #commitClaimedRun} the run, as {@link #claimFreeToHandOut}.
      *
-     * @return {@code first}.
+     * @return how many were claimed, from {@code range.position()}; 0 if full.
      */
-    long handedOutFree(final long first, final int count)
+    int claimFreeRunToHandOut(final int limit, final ZeroqRange range)
+    {
+        final int claimed = claimRun(ENQUEUE_POS_OFFSET, FREE_LAG, limit, range, claimedStart(), false);
+        handedOutFree(range.position(), claimed);
+        return claimed;
+    }
+
+    /** @return where a handed-out claim starts: the claimed bound, at most {@code enqueue_pos}. */
+    private long claimedStart()
+    {
+        // opaque: only a guess (see claim()); every value this instance stored is at most enqueue_pos.
+        return boundOf((long)CLAIMED_BOUND.getOpaque(this));
+    }
+
+    /** Moves the claimed bound past a run of {@code count} positions from {@code first} handed to a caller. */
+    private long handedOutFree(final long first, final int count)
     {
         if (count > 0)
         {
@@ -327,7 +351,7 @@ final class ZeroqCells
     /** @return the position of the next committed element, claimed for this consumer, or {@link #NO_POSITION}. */
     long claimCommitted()
     {
-        return claim(DEQUEUE_POS_OFFSET, COMMITTED_LAG);
+        return claim(DEQUEUE_POS_OFFSET, COMMITTED_LAG, sharedPosition(DEQUEUE_POS_OFFSET), true);
     }
 
     /**
@@ -337,26 +361,44 @@ final class ZeroqCells
      */
     int claimCommittedRun(final int limit, final ZeroqRange range)
     {
-        return claimRun(DEQUEUE_POS_OFFSET, COMMITTED_LAG, limit, range);
+        return claimRun(DEQUEUE_POS_OFFSET, COMMITTED_LAG, limit, range, sharedPosition(DEQUEUE_POS_OFFSET),
+            true);
     }
 
     /**
-     * Records an acquisition handed to a caller, who will {@link #checkAcquired} it: see
-     * {@link #handedOutFree(long)}.
+     * {@link #claimCommitted()} for a caller who will {@link #releaseAcquired} the position, as
+     * {@link #claimFreeToHandOut}: starts from the acquired bound and moves it past the acquisition.
      *
-     * @return {@code position}, which may be {@link #NO_POSITION} (then nothing is recorded).
+     * @return the acquired position, or {@link #NO_POSITION} if no element is ready (then the bound stays).
      */
-    long handedOutCommitted(final long position)
+    long claimCommittedToHandOut()
     {
+        final long position = claim(DEQUEUE_POS_OFFSET, COMMITTED_LAG, acquiredStart(), false);
         return handedOutCommitted(position, NO_POSITION == position ? 0 : 1);
     }
 
     /**
-     * {@link #handedOutCommitted(long)} for a run of {@code count} positions from {@code first}.
+     * {@link #claimCommittedRun} for a caller who will {@link #releaseAcquiredRun} the run, as
+     * {@link #claimCommittedToHandOut}.
      *
-     * @return {@code first}.
+     * @return how many were acquired, from {@code range.position()}; 0 if none is ready.
      */
-    long handedOutCommitted(final long first, final int count)
+    int claimCommittedRunToHandOut(final int limit, final ZeroqRange range)
+    {
+        final int acquired = claimRun(DEQUEUE_POS_OFFSET, COMMITTED_LAG, limit, range, acquiredStart(), false);
+        handedOutCommitted(range.position(), acquired);
+        return acquired;
+    }
+
+    /** @return where a handed-out acquisition starts: the acquired bound, at most {@code dequeue_pos}. */
+    private long acquiredStart()
+    {
+        // opaque: as in claimedStart().
+        return boundOf((long)ACQUIRED_BOUND.getOpaque(this));
+    }
+
+    /** Moves the acquired bound past a run of {@code count} positions from {@code first} handed to a caller. */
+    private long handedOutCommitted(final long first, final int count)
     {
         if (count > 0)
         {
@@ -496,12 +538,19 @@ final class ZeroqCells
      * Claims the next position on one side with a CAS on its shared position: its cell is ready when the sequence
      * is the position plus {@code readyLag} ({@link #FREE_LAG} for a producer, {@link #COMMITTED_LAG} for a
      * consumer).
+     *
+     * @param start    where to look first: the shared position just read, or a guess (a bound). Any guess is sound:
+     *                 a cell ahead of it sends the loop to the shared position, a ready one to a CAS that fails
+     *                 with the shared position unless the guess was right, and a cell not ready is confirmed
+     *                 against the shared position before "full" or "empty" is said. A guess at most the shared
+     *                 position, as every bound is, is never slower than reading the shared position first.
+     * @param isShared true if {@code start} was read from the shared position.
      */
-    private long claim(final int positionOffset, final long readyLag)
+    private long claim(final int positionOffset, final long readyLag, final long start, final boolean isShared)
     {
         final AtomicBuffer buffer = this.buffer;
-        // relaxed: only a starting guess; the CAS below decides.
-        long position = buffer.getLongOpaque(positionOffset);
+        long position = start;
+        boolean shared = isShared;
         while (true)
         {
             // acquire: pairs with the other side's release of this cell (a consumer's release before we overwrite,
@@ -517,28 +566,44 @@ final class ZeroqCells
                     return position;
                 }
                 position = witness;
+                shared = true;
             }
             else if (difference < 0)
             {
-                return NO_POSITION;
+                // not ready: said only of the shared position, as read in this call.
+                final long current = shared ? position : sharedPosition(positionOffset);
+                if (current == position)
+                {
+                    return NO_POSITION;
+                }
+                position = current;
+                shared = true;
             }
             else
             {
                 position = reloadPosition(positionOffset, position, sequence);
+                shared = true;
             }
         }
     }
 
     /**
      * Claims up to {@code limit} consecutive positions on one side with one CAS. A cell seen ready stays ready until
-     * someone claims its position, which the CAS rules out, so checking the run before the CAS is sound.
+     * someone claims its position, which the CAS rules out, so checking the run before the CAS is sound. {@code start}
+     * and {@code isShared} as in {@link #claim}.
      */
-    private int claimRun(final int positionOffset, final long readyLag, final int limit, final ZeroqRange range)
+    private int claimRun(
+        final int positionOffset,
+        final long readyLag,
+        final int limit,
+        final ZeroqRange range,
+        final long start,
+        final boolean isShared)
     {
         final AtomicBuffer buffer = this.buffer;
         final int most = Math.min(limit, capacity);
-        // relaxed: only a starting guess; the CAS below decides.
-        long position = buffer.getLongOpaque(positionOffset);
+        long position = start;
+        boolean shared = isShared;
         while (true)
         {
             int count = 0;
@@ -557,10 +622,20 @@ final class ZeroqCells
             {
                 if (sequence - (position + readyLag) < 0)
                 {
-                    range.set(position, 0);
-                    return 0;
+                    // not ready: as in claim().
+                    final long current = shared ? position : sharedPosition(positionOffset);
+                    if (current == position)
+                    {
+                        range.set(position, 0);
+                        return 0;
+                    }
+                    position = current;
                 }
-                position = reloadPosition(positionOffset, position, sequence);
+                else
+                {
+                    position = reloadPosition(positionOffset, position, sequence);
+                }
+                shared = true;
                 continue;
             }
             // CAS is a full fence: claims the whole run at once.
@@ -571,7 +646,15 @@ final class ZeroqCells
                 return count;
             }
             position = witness;
+            shared = true;
         }
+    }
+
+    /** @return one side's shared position: a claim's start, or the position a guess is confirmed against. */
+    private long sharedPosition(final int positionOffset)
+    {
+        // relaxed: a starting point; the claim's acquire of the cell and its CAS decide.
+        return buffer.getLongOpaque(positionOffset);
     }
 
     private long reloadPosition(final int positionOffset, final long position, final long sequence)

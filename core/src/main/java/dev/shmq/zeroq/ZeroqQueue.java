@@ -196,7 +196,7 @@ public final class ZeroqQueue extends ShmQueue
     {
         cells.checkSource(src, offset, length);
         checkOpen();
-        return cells.write(await(true, unit.toNanos(timeout)), src, offset);
+        return cells.write(await(true, false, unit.toNanos(timeout)), src, offset);
     }
 
     /**
@@ -243,7 +243,7 @@ public final class ZeroqQueue extends ShmQueue
     {
         BufferBounds.checkRange("dst", dst, offset, cells.elementSize());
         checkOpen();
-        return drain.pollKeptInto(dst, offset) || cells.read(await(false, unit.toNanos(timeout)), dst, offset);
+        return drain.pollKeptInto(dst, offset) || cells.read(await(false, false, unit.toNanos(timeout)), dst, offset);
     }
 
     /**
@@ -268,8 +268,7 @@ public final class ZeroqQueue extends ShmQueue
     public long tryClaim()
     {
         checkOpen();
-        final long position = cells.claimFree();
-        return cells.handedOutFree(position);
+        return cells.claimFreeToHandOut();
     }
 
     /**
@@ -283,8 +282,7 @@ public final class ZeroqQueue extends ShmQueue
     public long claim(final long timeout, final TimeUnit unit) throws InterruptedException
     {
         checkOpen();
-        final long position = await(true, unit.toNanos(timeout));
-        return cells.handedOutFree(position);
+        return await(true, true, unit.toNanos(timeout));
     }
 
     /**
@@ -312,8 +310,7 @@ public final class ZeroqQueue extends ShmQueue
     public long tryAcquire()
     {
         checkOpen();
-        final long position = cells.claimCommitted();
-        return cells.handedOutCommitted(position);
+        return cells.claimCommittedToHandOut();
     }
 
     /**
@@ -327,8 +324,7 @@ public final class ZeroqQueue extends ShmQueue
     public long acquire(final long timeout, final TimeUnit unit) throws InterruptedException
     {
         checkOpen();
-        final long position = await(false, unit.toNanos(timeout));
-        return cells.handedOutCommitted(position);
+        return await(false, true, unit.toNanos(timeout));
     }
 
     /**
@@ -358,9 +354,7 @@ public final class ZeroqQueue extends ShmQueue
     {
         checkLimit(limit);
         checkOpen();
-        final int claimed = cells.claimFreeRun(limit, range);
-        cells.handedOutFree(range.position(), claimed);
-        return claimed;
+        return cells.claimFreeRunToHandOut(limit, range);
     }
 
     /**
@@ -390,9 +384,7 @@ public final class ZeroqQueue extends ShmQueue
     {
         checkLimit(limit);
         checkOpen();
-        final int acquired = cells.claimCommittedRun(limit, range);
-        cells.handedOutCommitted(range.position(), acquired);
-        return acquired;
+        return cells.claimCommittedRunToHandOut(limit, range);
     }
 
     /**
@@ -600,10 +592,14 @@ public final class ZeroqQueue extends ShmQueue
             ", creator=" + isCreator() + ", closed=" + isClosed() + '}';
     }
 
-    /** Claims a free cell ({@code producer}) or a committed element, waiting up to the timeout. */
-    private long await(final boolean producer, final long timeoutNanos) throws InterruptedException
+    /**
+     * Claims a free cell ({@code producer}) or a committed element, waiting up to the timeout; {@code handOut} for a
+     * position the caller will commit or release itself.
+     */
+    private long await(final boolean producer, final boolean handOut, final long timeoutNanos)
+        throws InterruptedException
     {
-        long position = producer ? cells.claimFree() : cells.claimCommitted();
+        long position = claimOnce(producer, handOut);
         if (NO_POSITION != position)
         {
             return position;
@@ -615,7 +611,7 @@ public final class ZeroqQueue extends ShmQueue
             while (true)
             {
                 pause(idle, start);
-                position = producer ? cells.claimFree() : cells.claimCommitted();
+                position = claimOnce(producer, handOut);
                 if (NO_POSITION != position || System.nanoTime() - start >= timeoutNanos)
                 {
                     return position;
@@ -626,5 +622,14 @@ public final class ZeroqQueue extends ShmQueue
         {
             throw truncationOr(fault);
         }
+    }
+
+    private long claimOnce(final boolean producer, final boolean handOut)
+    {
+        if (handOut)
+        {
+            return producer ? cells.claimFreeToHandOut() : cells.claimCommittedToHandOut();
+        }
+        return producer ? cells.claimFree() : cells.claimCommitted();
     }
 }
