@@ -1,7 +1,7 @@
 package dev.shmq.perf;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -187,13 +187,9 @@ final class GoalReport
         {
             return new Pairs(List.of(), "baseline " + (null == base ? baseline + " not run" : base.note));
         }
-        final Map<Integer, BenchResult> baseByRound = new HashMap<>();
-        for (final BenchResult run : kept(scenario, baseline, payload))
-        {
-            baseByRound.put(run.round, run);
-        }
+        final Map<Integer, BenchResult> baseByRound = lastKeptByRound(scenario, baseline, payload);
         final List<Double> ratios = new ArrayList<>();
-        for (final BenchResult run : kept(scenario, system, payload))
+        for (final BenchResult run : lastKeptByRound(scenario, system, payload).values())
         {
             final BenchResult other = baseByRound.get(run.round);
             if (null != other)
@@ -202,6 +198,21 @@ final class GoalReport
             }
         }
         return new Pairs(ratios, "pairs of one round against " + baseline);
+    }
+
+    /**
+     * @return the row's last kept run of each round, in round order: a run retried in its round (see
+     * InterleavedRounds) may leave more than one kept run there when the suite's usual placement moved after the
+     * first was judged away, and a round gives one pair.
+     */
+    private Map<Integer, BenchResult> lastKeptByRound(final String scenario, final String system, final int payload)
+    {
+        final Map<Integer, BenchResult> byRound = new LinkedHashMap<>();
+        for (final BenchResult run : kept(scenario, system, payload))
+        {
+            byRound.put(run.round, run);
+        }
+        return byRound;
     }
 
     /** @return the goal's line for "ratio at least {@code goal}", or null when its subject did not run. */

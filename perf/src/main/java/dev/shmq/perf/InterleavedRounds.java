@@ -16,11 +16,21 @@ import java.util.function.BooleanSupplier;
  * run of the suite unlike the next. Rows compared by a goal are in one group and so still run back to back in each
  * round.
  *
+ * <p>A run whose probes say the CPUs were placed unlike usual ({@link Outcome#AWAY}) is run again at once, in the
+ * same round, up to {@link #AWAY_RETRIES} times, so that the round still pairs the row with the others: a goal pairs
+ * runs of one round, and an away run left for the next round would waste the other rows' runs of this one.
+ *
  * <p>A group is done when each of its rows has its kept runs, or it has run its most rounds. A row whose run fails
  * runs no more: it would fail again.
  */
 final class InterleavedRounds
 {
+    /**
+     * How many times an away run is run again within its round. Placement episodes last seconds and a run takes
+     * about two, so a few tries usually find the usual placement again; more would spend the suite on one episode.
+     */
+    static final int AWAY_RETRIES = 3;
+
     /** What one run of a row came to. */
     enum Outcome
     {
@@ -115,7 +125,15 @@ final class InterleavedRounds
                 {
                     return;
                 }
-                final Outcome outcome = runner.run(row, round);
+                Outcome outcome = runner.run(row, round);
+                for (int retry = 0; Outcome.AWAY == outcome && retry < AWAY_RETRIES; retry++)
+                {
+                    if (stopping.getAsBoolean())
+                    {
+                        return;
+                    }
+                    outcome = runner.run(row, round);
+                }
                 if (Outcome.FAILED == outcome)
                 {
                     active.remove(row);

@@ -31,19 +31,40 @@ class InterleavedRoundsTest
     }
 
     @Test
-    void shouldRunAGroupUntilEachRowHasItsKeptRunsNotCountingAwayOnes()
+    void shouldRunAnAwayRunAgainInItsRoundSoThatTheRoundStillPairsIt()
     {
         outcomes.put("B@1", InterleavedRounds.Outcome.AWAY);
+        outcomes.put("B@1#3", InterleavedRounds.Outcome.KEPT);
         final InterleavedRounds.Group short1 = group(1, 5, "A", "B");
         final InterleavedRounds.Group long1 = group(3, 5, "x");
 
         InterleavedRounds.run(List.of(short1, long1), this::record, () -> false, 1);
 
-        // the away run of B in round 1 does not count, so the group runs a second round; x alone goes on to three
-        assertEquals(List.of("A@1", "B@1", "x@1", "B@2", "A@2", "x@2", "x@3"), ran);
-        assertEquals(2, short1.rounds());
-        assertEquals(2, short1.kept(0));
+        // B's first two runs of round 1 are away and do not count; its third is kept, in round 1, beside A's
+        assertEquals(List.of("A@1", "B@1", "B@1", "B@1", "x@1", "x@2", "x@3"), ran);
+        assertEquals(1, short1.rounds());
+        assertEquals(1, short1.kept(0));
         assertEquals(1, short1.kept(1));
+    }
+
+    @Test
+    void shouldLeaveARowForTheNextRoundWhenEveryRetryIsAway()
+    {
+        outcomes.put("B@1", InterleavedRounds.Outcome.AWAY);
+        final InterleavedRounds.Group group = group(1, 5, "A", "B");
+
+        InterleavedRounds.run(List.of(group), this::record, () -> false, 1);
+
+        final List<String> expected = new ArrayList<>(List.of("A@1"));
+        for (int run = 0; run <= InterleavedRounds.AWAY_RETRIES; run++)
+        {
+            expected.add("B@1");
+        }
+        expected.addAll(List.of("B@2", "A@2"));
+        assertEquals(expected, ran);
+        assertEquals(2, group.rounds());
+        assertEquals(2, group.kept(0));
+        assertEquals(1, group.kept(1));
     }
 
     @Test
@@ -56,7 +77,9 @@ class InterleavedRoundsTest
 
         InterleavedRounds.run(List.of(group), this::record, () -> false, 1);
 
-        assertEquals(List.of("A@1", "B@1", "A@2"), ran);
+        final int runs = 1 + InterleavedRounds.AWAY_RETRIES;
+        assertEquals(runs + 1 + runs, ran.size(), ran.toString());
+        assertEquals(List.of("A@1", "B@1", "A@2"), ran.stream().distinct().toList());
         assertTrue(group.isDone());
         assertEquals(0, group.kept(0));
     }
@@ -93,11 +116,16 @@ class InterleavedRoundsTest
         return new InterleavedRounds.Group(rows, keep, maxRounds);
     }
 
+    /**
+     * Records a run as row@round; its outcome is the one put for its try ("B@1#2" for the second run of B in round
+     * 1), else the one put for row@round, else KEPT.
+     */
     private InterleavedRounds.Outcome record(final Runnable row, final int round)
     {
         final String run = row + "@" + round;
         ran.add(run);
-        return outcomes.getOrDefault(run, InterleavedRounds.Outcome.KEPT);
+        final long tries = ran.stream().filter(run::equals).count();
+        return outcomes.getOrDefault(run + "#" + tries, outcomes.getOrDefault(run, InterleavedRounds.Outcome.KEPT));
     }
 
     private static final class NamedRow implements Runnable
