@@ -542,8 +542,9 @@ final class ZeroqCells
      * @param start    where to look first: the shared position just read, or a guess (a bound). Any guess is sound:
      *                 a cell ahead of it sends the loop to the shared position, a ready one to a CAS that fails
      *                 with the shared position unless the guess was right, and a cell not ready is confirmed
-     *                 against the shared position before "full" or "empty" is said. A guess at most the shared
-     *                 position, as every bound is, is never slower than reading the shared position first.
+     *                 against the shared position before "full" or "empty" is said. A right guess, as a lone
+     *                 producer's or consumer's bound is, saves the read of the shared position; a stale one costs
+     *                 one more cell read.
      * @param isShared true if {@code start} was read from the shared position.
      */
     private long claim(final int positionOffset, final long readyLag, final long start, final boolean isShared)
