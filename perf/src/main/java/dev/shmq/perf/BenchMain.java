@@ -37,7 +37,8 @@ public final class BenchMain
         this.outDirectory = null != options.out ? options.out : target.resolve("bench-results");
         final BenchPeers peers = new BenchPeers(target.resolve("native-peers"));
         this.processes = new BenchProcesses(options, peers, prefix);
-        this.scenarios = new BenchScenarios(options, outDirectory, peers, processes, prefix, out);
+        this.scenarios = new BenchScenarios(options, outDirectory, peers, processes, prefix, out,
+            PlacementProbe.cacheLine(peers, processes));
         this.report = new BenchReport(options, outDirectory, out);
     }
 

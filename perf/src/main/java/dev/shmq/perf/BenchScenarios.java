@@ -43,6 +43,8 @@ final class BenchScenarios
     private final PlacementProbe probe;
     private int runNumber;
     private int roundNumber;
+    /** The running run's first probe ({@link #probeBeforeGo()}), {@link BenchResult#NO_PROBE} until it is taken. */
+    private double probeBefore = BenchResult.NO_PROBE;
 
     BenchScenarios(
         final BenchOptions options,
@@ -50,7 +52,8 @@ final class BenchScenarios
         final BenchPeers peers,
         final BenchProcesses processes,
         final String prefix,
-        final PrintStream out)
+        final PrintStream out,
+        final PlacementProbe probe)
     {
         this.options = options;
         this.outDirectory = outDirectory;
@@ -58,7 +61,7 @@ final class BenchScenarios
         this.processes = processes;
         this.prefix = prefix;
         this.out = out;
-        this.probe = new PlacementProbe(peers, processes);
+        this.probe = probe;
     }
 
     /** @return every run so far, in run order, each placed in its round between its two probes. */
@@ -76,6 +79,8 @@ final class BenchScenarios
     /**
      * Runs groups of rows interleaved round after round ({@link InterleavedRounds}), each run between two placement
      * probes, until every row has its kept runs (probes at the usual placement) or its group has run its most rounds.
+     * A run's first probe is taken by the row itself once its workers are ready ({@link #probeBeforeGo()}), its
+     * second once they have exited.
      *
      * @param groups the groups, in the order they run within each round.
      */
@@ -86,7 +91,7 @@ final class BenchScenarios
 
     private InterleavedRounds.Outcome runPlaced(final Runnable row, final int round)
     {
-        final double before = probe.measure();
+        probeBefore = BenchResult.NO_PROBE;
         final int size = results.size();
         row.run();
         final double after = probe.measure();
@@ -94,7 +99,7 @@ final class BenchScenarios
         {
             return InterleavedRounds.Outcome.NONE;
         }
-        final BenchResult run = results.remove(size).placed(round, before, after);
+        final BenchResult run = results.remove(size).placed(round, probeBefore, after);
         results.add(run);
         if (!run.hasThroughput() && !run.hasLatency())
         {
@@ -102,6 +107,18 @@ final class BenchScenarios
             return InterleavedRounds.Outcome.FAILED;
         }
         return run.isAway(probe.usualNanos()) ? InterleavedRounds.Outcome.AWAY : InterleavedRounds.Outcome.KEPT;
+    }
+
+    /**
+     * Takes the running run's first placement probe. Each row calls it as late as it can before its timed window:
+     * once every worker has printed {@code READY} and before any is sent {@code GO} (they wait on standard input
+     * then: nothing of the run spins beside the probe), or, for a row that is one native program, just before it
+     * starts. Taken before the workers start, the probe was a second or two ahead of the window, the time their JVMs
+     * take to start, long enough for the host to move our CPUs in between unseen.
+     */
+    private void probeBeforeGo()
+    {
+        probeBefore = probe.measure();
     }
 
     private String nextRunName()
@@ -183,6 +200,7 @@ final class BenchScenarios
                     .set(WorkerSpec.NAME, pairs ? name + "-" + p : name).set(WorkerSpec.CREATOR, false);
                 producerProcesses.add(awaitReady(processes.start(system, spec, "send" + p, p & 1)));
             }
+            probeBeforeGo();
             consumerProcesses.forEach((child) -> child.send("GO"));
             producerProcesses.forEach((child) -> child.send("GO"));
             final Duration timeout = Duration.ofMillis(options.warmupMs + options.durationMs).plusSeconds(60);
@@ -292,6 +310,7 @@ final class BenchScenarios
             final ChildProcess ping =
                 awaitReady(processes.start(system, base.copy().set(WorkerSpec.ROLE, "ping"), "ping", 0));
             children.add(ping);
+            probeBeforeGo();
             pong.send("GO");
             ping.send("GO");
             final Duration timeout = Duration.ofSeconds(120);
@@ -341,6 +360,7 @@ final class BenchScenarios
             final ChildProcess sender =
                 awaitReady(processes.start(system, base.copy().set(WorkerSpec.ROLE, "paced-send"), "paced-send", 0));
             children.add(sender);
+            probeBeforeGo();
             receiver.send("GO");
             sender.send("GO");
             final Duration timeout = Duration.ofSeconds(90 + 2 * options.pacedCount / options.rate);
@@ -391,6 +411,7 @@ final class BenchScenarios
             final ChildProcess waker = awaitReady(
                 processes.start(BenchSystem.ZEROQ, base.copy().set(WorkerSpec.ROLE, "wake-send"), "waker", 0));
             children.add(waker);
+            probeBeforeGo();
             taker.send("GO");
             taker.awaitLine("IDLE", Duration.ofMillis(options.wakeIdleMs).plusSeconds(30));
             waker.send("GO");
@@ -425,6 +446,7 @@ final class BenchScenarios
         try
         {
             Files.createDirectories(outDirectory);
+            probeBeforeGo();
             try (ChildProcess child = processes.track(peers.limits().start("cacheline", "200000", samples.toString())))
             {
                 child.awaitLine("RESULT", Duration.ofSeconds(60));
@@ -457,6 +479,7 @@ final class BenchScenarios
         nextRunName();
         progress("tp " + MEMCPY + " " + Payloads.label(Payloads.FRAME));
         final long start = System.nanoTime();
+        probeBeforeGo();
         try (ChildProcess child = processes.track(peers.limits().start("frames", Integer.toString(Payloads.FRAME),
             Integer.toString(Payloads.slots(Payloads.FRAME)), Long.toString(options.warmupMs),
             Long.toString(options.durationMs))))

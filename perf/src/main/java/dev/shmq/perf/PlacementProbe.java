@@ -7,12 +7,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.DoublePredicate;
+import java.util.function.DoubleSupplier;
 
 import static dev.shmq.perf.BenchProcesses.EXIT_TIMEOUT;
 
 /**
- * Where the host put our two CPUs, asked before and after every measurement: one cache line bounced between threads
- * pinned to CPUs 0 and 1 ({@code limits probe}, a few milliseconds), its median round trip in nanoseconds.
+ * Where the host put our two CPUs, asked just before and just after every measurement: one cache line bounced between
+ * threads pinned to CPUs 0 and 1 ({@code limits probe}, a few milliseconds), its median round trip in nanoseconds.
+ * The first probe of a run is taken once its workers are ready, just before they are sent {@code GO} (they wait on
+ * standard input then, and nothing of the run spins), so that it is a few milliseconds before the timed window
+ * rather than the second or two the workers' JVMs take to start; the second once they have printed their results
+ * and exited.
  *
  * <p>Under KVM the host moves our two vCPUs between host cores in episodes lasting seconds, and the probe tells the
  * placements apart: on the machine this bench was first tuned on, about 60 ns a round trip in most probes and about
@@ -45,25 +50,43 @@ final class PlacementProbe
 
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
 
-    private final BenchPeers peers;
-    private final BenchProcesses processes;
+    private final DoubleSupplier roundTrip;
     private final List<Double> probes = new ArrayList<>();
     private int failures;
 
-    PlacementProbe(final BenchPeers peers, final BenchProcesses processes)
+    /**
+     * @param roundTrip takes one probe: its median round trip in nanoseconds; throws if it cannot.
+     */
+    PlacementProbe(final DoubleSupplier roundTrip)
     {
-        this.peers = peers;
-        this.processes = processes;
+        this.roundTrip = roundTrip;
+    }
+
+    /**
+     * @param peers     builds the limits program.
+     * @param processes tracks the probe's process, so that stopping the bench stops it.
+     * @return the probe that bounces a cache line with the limits program ({@code limits probe}).
+     */
+    static PlacementProbe cacheLine(final BenchPeers peers, final BenchProcesses processes)
+    {
+        return new PlacementProbe(() ->
+        {
+            try (ChildProcess child = processes.track(peers.limits().start("probe", Integer.toString(ROUNDS))))
+            {
+                final double nanos = Double.parseDouble(PeerLines.fields(child.awaitLine("RESULT", PROBE_TIMEOUT))
+                    .get("p50"));
+                child.waitFor(EXIT_TIMEOUT);
+                return nanos;
+            }
+        });
     }
 
     /** @return the probe's median round trip in nanoseconds, or {@link BenchResult#NO_PROBE} if it failed. */
     double measure()
     {
-        try (ChildProcess child = processes.track(peers.limits().start("probe", Integer.toString(ROUNDS))))
+        try
         {
-            final double nanos = Double.parseDouble(PeerLines.fields(child.awaitLine("RESULT", PROBE_TIMEOUT))
-                .get("p50"));
-            child.waitFor(EXIT_TIMEOUT);
+            final double nanos = roundTrip.getAsDouble();
             probes.add(nanos);
             return nanos;
         }
