@@ -108,7 +108,7 @@ public final class CloseRaceMain
     private static final int BATCH = 4;
     private static final String CLOSED_WORD = "closed";
 
-    /** Waits of the default strategy: spin 10 us, yield 2 ms, then park up to 500 us. */
+    /** Waits of the default strategy: spin 10 us, yield 2 ms, then park up to 1 ms. */
     private static final ZeroqConfig DEFAULT_CONFIG = new ZeroqConfig();
 
     /** Waits that reach the park phase within 11 us, so that closes land in every phase. */
