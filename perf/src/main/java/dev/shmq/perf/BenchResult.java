@@ -7,7 +7,8 @@ import org.HdrHistogram.Histogram;
  * One run, or one row of the table summarising a row's runs: a throughput (messages and bytes per second) and/or a
  * latency histogram in nanoseconds, with the run's place in the suite: its round (runs of one round ran back to
  * back, interleaved with the other systems of their group), the CPU placement probe's round trip just before and
- * just after it ({@link PlacementProbe}), and the ring's median fill fraction the consumer saw.
+ * just after it ({@link PlacementProbe}), the ring's median fill fraction the consumer saw, and for a wake-up run the
+ * share of a core its waiting thread used while idle.
  */
 final class BenchResult
 {
@@ -24,6 +25,8 @@ final class BenchResult
     final double probeBeforeNanos;
     final double probeAfterNanos;
     final double fill;
+    /** The waiting thread's CPU time over the idle gap's wall time (a wake-up run), or NaN. */
+    final double idleCpu;
 
     BenchResult(
         final String scenario,
@@ -35,7 +38,8 @@ final class BenchResult
         final int round,
         final double probeBeforeNanos,
         final double probeAfterNanos,
-        final double fill)
+        final double fill,
+        final double idleCpu)
     {
         this.scenario = scenario;
         this.system = system;
@@ -47,27 +51,38 @@ final class BenchResult
         this.probeBeforeNanos = probeBeforeNanos;
         this.probeAfterNanos = probeAfterNanos;
         this.fill = fill;
+        this.idleCpu = idleCpu;
     }
 
     /** @return this run placed in a round between two probes. */
     BenchResult placed(final int round, final double probeBefore, final double probeAfter)
     {
         return new BenchResult(scenario, system, payload, messagesPerSecond, histogram, note, round, probeBefore,
-            probeAfter, fill);
+            probeAfter, fill, idleCpu);
     }
 
     /** @return this run with the ring's median fill fraction. */
     BenchResult withFill(final double fill)
     {
         return new BenchResult(scenario, system, payload, messagesPerSecond, histogram, note, round,
-            probeBeforeNanos, probeAfterNanos, fill);
+            probeBeforeNanos, probeAfterNanos, fill, idleCpu);
+    }
+
+    /**
+     * @param idleCpu the share of a core the waiting thread used while idle (0.05: 5 %).
+     * @return this wake-up run with that share.
+     */
+    BenchResult withIdleCpu(final double idleCpu)
+    {
+        return new BenchResult(scenario, system, payload, messagesPerSecond, histogram, note, round,
+            probeBeforeNanos, probeAfterNanos, fill, idleCpu);
     }
 
     /** @return this row with another note. */
     BenchResult withNote(final String note)
     {
         return new BenchResult(scenario, system, payload, messagesPerSecond, histogram, note, round,
-            probeBeforeNanos, probeAfterNanos, fill);
+            probeBeforeNanos, probeAfterNanos, fill, idleCpu);
     }
 
     /**
@@ -85,19 +100,21 @@ final class BenchResult
     static BenchResult throughput(
         final String scenario, final String system, final int payload, final double rate, final String note)
     {
-        return new BenchResult(scenario, system, payload, rate, null, note, 0, NO_PROBE, NO_PROBE, Double.NaN);
+        return new BenchResult(scenario, system, payload, rate, null, note, 0, NO_PROBE, NO_PROBE, Double.NaN,
+            Double.NaN);
     }
 
     static BenchResult latency(
         final String scenario, final String system, final int payload, final Histogram histogram, final String note)
     {
         return new BenchResult(scenario, system, payload, Double.NaN, histogram, note, 0, NO_PROBE, NO_PROBE,
-            Double.NaN);
+            Double.NaN, Double.NaN);
     }
 
     static BenchResult missing(final String scenario, final String system, final int payload, final String note)
     {
-        return new BenchResult(scenario, system, payload, Double.NaN, null, note, 0, NO_PROBE, NO_PROBE, Double.NaN);
+        return new BenchResult(scenario, system, payload, Double.NaN, null, note, 0, NO_PROBE, NO_PROBE, Double.NaN,
+            Double.NaN);
     }
 
     boolean hasThroughput()

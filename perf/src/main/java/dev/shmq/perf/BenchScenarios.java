@@ -421,9 +421,9 @@ final class BenchScenarios
             final double wall = Double.parseDouble(result.get("idleWallNanos"));
             final double idleCpu = Double.parseDouble(result.get("idleCpuNanos")) / wall;
             final double processCpu = Double.parseDouble(result.get("processCpuNanos")) / wall;
-            // the waiting thread first: GoalReport.idleFraction reads the first figure
-            addLatency(scenario, label, payload, Histograms.decode(result.get("hist")), String.format(Locale.ROOT,
-                "idle waiter %.1f%% of a core (its JVM %.1f%%)", 100 * idleCpu, 100 * processCpu), start);
+            addLatency(BenchResult.latency(scenario, label, payload, Histograms.decode(result.get("hist")),
+                String.format(Locale.ROOT, "idle waiter %.1f%% of a core (its JVM %.1f%%)", 100 * idleCpu,
+                100 * processCpu)).withIdleCpu(idleCpu), start);
         }
         catch (final RuntimeException ex)
         {
@@ -508,7 +508,13 @@ final class BenchScenarios
         final String note,
         final long start)
     {
-        results.add(BenchResult.latency(scenario, system, payload, histogram, note));
+        addLatency(BenchResult.latency(scenario, system, payload, histogram, note), start);
+    }
+
+    private void addLatency(final BenchResult result, final long start)
+    {
+        final Histogram histogram = result.histogram;
+        results.add(result);
         out.printf(Locale.ROOT, "p50 %s us, p99 %s us, max %s us (%.1f s)%n",
             ResultTable.micros(histogram.getValueAtPercentile(50)),
             ResultTable.micros(histogram.getValueAtPercentile(99)),

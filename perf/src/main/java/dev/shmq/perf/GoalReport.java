@@ -126,7 +126,7 @@ final class GoalReport
         for (final BenchResult run : kept("wake", system, 8))
         {
             final double p50 = run.percentileNanos(MEDIAN);
-            final double idle = idleFraction(run.note);
+            final double idle = run.idleCpu;
             ratios.add(Math.max(p50 / WAKE_P50_NANOS, idle / IDLE_CPU));
             figures.append(0 == figures.length() ? "" : "; ").append(String.format(Locale.ROOT,
                 "%.1f us %.1f%%", p50 / 1000, 100 * idle));
@@ -259,12 +259,5 @@ final class GoalReport
         }
         return String.format(Locale.ROOT, "%s: %s (ratio %.2fx, spread %.2f..%.2f, all %.2f..%.2f, %d %s)", name,
             verdict, median, low, high, ratios.get(0), ratios.get(last), ratios.size(), pairs.detail);
-    }
-
-    static double idleFraction(final String note)
-    {
-        final int end = note.indexOf('%');
-        final int start = note.lastIndexOf(' ', end) + 1;
-        return end > start ? Double.parseDouble(note.substring(start, end)) / 100 : Double.NaN;
     }
 }

@@ -37,14 +37,16 @@ final class ResultTable
     static String runsCsv(final List<BenchResult> runs, final double usualProbe)
     {
         final StringBuilder out = new StringBuilder(
-            "round,scenario,system,payload,probe_before_ns,probe_after_ns,kept,msgs_per_s,p50_ns,p999_ns,fill\n");
+            "round,scenario,system,payload,probe_before_ns,probe_after_ns,kept,msgs_per_s,p50_ns,p999_ns,fill," +
+            "idle_cpu\n");
         for (final BenchResult run : runs)
         {
             out.append(String.join(",", Integer.toString(run.round), run.scenario, '"' + run.system + '"',
                 Integer.toString(run.payload), plain(run.probeBeforeNanos), plain(run.probeAfterNanos),
                 Boolean.toString(RowSummaries.isKept(run, usualProbe)), plain(run.messagesPerSecond),
                 plain(run.percentileNanos(50)), plain(run.percentileNanos(99.9)),
-                Double.isNaN(run.fill) ? "" : String.format(Locale.ROOT, "%.3f", run.fill))).append('\n');
+                Double.isNaN(run.fill) ? "" : String.format(Locale.ROOT, "%.3f", run.fill),
+                Double.isNaN(run.idleCpu) ? "" : String.format(Locale.ROOT, "%.4f", run.idleCpu))).append('\n');
         }
         return out.toString();
     }
