@@ -14,8 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -51,8 +49,7 @@ final class BenchProcesses
     private final BenchOptions options;
     private final BenchPeers peers;
     private final String prefix;
-    private final Set<ChildProcess> live = ConcurrentHashMap.newKeySet();
-    private volatile boolean stopping;
+    private final LiveChildren live = new LiveChildren("shmq-bench");
 
     BenchProcesses(final BenchOptions options, final BenchPeers peers, final String prefix)
     {
@@ -64,7 +61,7 @@ final class BenchProcesses
     /** @return true once {@link #cleanUp()} has begun: no child starts after that. */
     boolean isStopping()
     {
-        return stopping;
+        return live.isStopping();
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -110,19 +107,10 @@ final class BenchProcesses
                 .args(spec.toArgs().toArray(new String[0]));
             command.addAll(jvm.command());
         }
-        synchronized (live)
-        {
-            if (stopping)
-            {
-                throw new IllegalStateException("stopping: not starting " + system.id() + "-" + role);
-            }
-            final int captureChars = !system.isNative() && options.jvmOptions.contains(PRINT_COMPILATION) ?
-                PRINT_COMPILATION_CAPTURE_CHARS : ChildProcess.DEFAULT_CAPTURE_CHARS;
-            final ChildProcess child =
-                ChildProcess.start(system.id() + "-" + role, new ProcessBuilder(command), captureChars);
-            live.add(child);
-            return child;
-        }
+        final int captureChars = !system.isNative() && options.jvmOptions.contains(PRINT_COMPILATION) ?
+            PRINT_COMPILATION_CAPTURE_CHARS : ChildProcess.DEFAULT_CAPTURE_CHARS;
+        final String name = system.id() + "-" + role;
+        return live.start(name, () -> ChildProcess.start(name, new ProcessBuilder(command), captureChars));
     }
 
     /**
@@ -133,16 +121,7 @@ final class BenchProcesses
      */
     ChildProcess track(final ChildProcess child)
     {
-        synchronized (live)
-        {
-            live.add(child);
-            if (stopping)
-            {
-                child.close();
-                throw new IllegalStateException("stopping: " + child.name() + " killed");
-            }
-        }
-        return child;
+        return live.track(child);
     }
 
     static ChildProcess awaitReady(final ChildProcess child)
@@ -196,7 +175,7 @@ final class BenchProcesses
             {
                 System.err.println("cannot stop " + child + ": " + ex);
             }
-            live.remove(child);
+            live.forget(child);
         }
     }
 
@@ -210,23 +189,7 @@ final class BenchProcesses
      */
     void cleanUp()
     {
-        synchronized (live)
-        {
-            // no child starts after this
-            stopping = true;
-        }
-        for (final ChildProcess child : live)
-        {
-            try
-            {
-                child.close();
-            }
-            catch (final RuntimeException ex)
-            {
-                // exiting anyway
-            }
-        }
-        live.clear();
+        live.stopAll();
         removeFiles(prefix);
     }
 

@@ -1,6 +1,7 @@
 package dev.shmq.perf.bridge;
 
 import dev.shmq.core.ShmName;
+import dev.shmq.perf.LiveChildren;
 import dev.shmq.testkit.ChildJvm;
 import dev.shmq.testkit.ChildProcess;
 import dev.shmq.testkit.PeerLines;
@@ -18,8 +19,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
@@ -55,9 +54,8 @@ final class BridgeBenchRuns
     private final TwoHosts hosts;
     private final String prefix;
     private final Path logs;
-    private final Set<ChildProcess> live = ConcurrentHashMap.newKeySet();
+    private final LiveChildren live = new LiveChildren("bridge-bench");
     private final ReentrantLock measuring = new ReentrantLock();
-    private volatile boolean stopping;
     private int runs;
 
     BridgeBenchRuns(final BridgeBenchOptions options, final TwoHosts hosts, final String prefix, final Path out)
@@ -81,7 +79,7 @@ final class BridgeBenchRuns
         measuring.lock();
         try
         {
-            if (stopping)
+            if (live.isStopping())
             {
                 throw new IllegalStateException("stopping: not starting " + label);
             }
@@ -96,7 +94,7 @@ final class BridgeBenchRuns
     /** @return true once {@link #cleanUp()} has begun: no run starts after that. */
     boolean isStopping()
     {
-        return stopping;
+        return live.isStopping();
     }
 
     private Map<String, String> measure(
@@ -217,17 +215,9 @@ final class BridgeBenchRuns
         final ChildJvm jvm = ChildJvm.mainClass(mainClass).name(name).commandPrefix(host.execPrefix())
             .jvmOptions(JVM_OPTIONS).args(args.toArray(new String[0]));
         properties.forEach(jvm::systemProperty);
-        synchronized (live)
-        {
-            if (stopping)
-            {
-                throw new IllegalStateException("stopping: not starting " + name);
-            }
-            final ChildProcess child = jvm.start();
-            live.add(child);
-            children.add(child);
-            return child;
-        }
+        final ChildProcess child = live.start(name, jvm::start);
+        children.add(child);
+        return child;
     }
 
     /**
@@ -260,7 +250,7 @@ final class BridgeBenchRuns
             finally
             {
                 child.close();
-                live.remove(child);
+                live.forget(child);
             }
         }
     }
@@ -289,21 +279,7 @@ final class BridgeBenchRuns
      */
     void cleanUp()
     {
-        synchronized (live)
-        {
-            stopping = true;
-        }
-        for (final ChildProcess child : live)
-        {
-            try
-            {
-                child.close();
-            }
-            catch (final RuntimeException ex)
-            {
-                System.err.println("bridge-bench: cannot stop " + child + ": " + ex);
-            }
-        }
+        live.stopAll();
         // a run cut short (Ctrl-C) closes its queues as it fails: wait for it, so nothing is made after the sweep
         try
         {
@@ -316,7 +292,6 @@ final class BridgeBenchRuns
         {
             Thread.currentThread().interrupt();
         }
-        live.clear();
         removeLeftovers(prefix);
     }
 
