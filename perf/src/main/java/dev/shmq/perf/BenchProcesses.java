@@ -165,18 +165,7 @@ final class BenchProcesses
 
     void closeAll(final List<ChildProcess> children)
     {
-        for (final ChildProcess child : children)
-        {
-            try
-            {
-                child.close();
-            }
-            catch (final RuntimeException ex)
-            {
-                System.err.println("cannot stop " + child + ": " + ex);
-            }
-            live.forget(child);
-        }
+        live.closeAll(children);
     }
 
     // ------------------------------------------------------------------------------------------------------------

@@ -81,16 +81,14 @@ public final class LiveChildren
     }
 
     /**
-     * Refuses new children from now on and kills every child still running. Idempotent; safe from a shutdown hook
-     * while other threads start or close children.
+     * Kills each of the children that still runs and stops tracking it; a child that cannot be stopped is reported
+     * and the others are still closed.
+     *
+     * @param children children started or handed over here (a run's, or all of them).
      */
-    public void stopAll()
+    public void closeAll(final Iterable<ChildProcess> children)
     {
-        synchronized (live)
-        {
-            stopping = true;
-        }
-        for (final ChildProcess child : live)
+        for (final ChildProcess child : children)
         {
             try
             {
@@ -102,5 +100,18 @@ public final class LiveChildren
             }
             live.remove(child);
         }
+    }
+
+    /**
+     * Refuses new children from now on and kills every child still running. Idempotent; safe from a shutdown hook
+     * while other threads start or close children.
+     */
+    public void stopAll()
+    {
+        synchronized (live)
+        {
+            stopping = true;
+        }
+        closeAll(live);
     }
 }
